@@ -1,0 +1,53 @@
+/**
+ * The SQLite contract the store is written against. `@cairn/sqlite` implements it on
+ * `@sqlite.org/sqlite-wasm`; the store itself knows no SQLite build, so platforms can bring their own.
+ */
+
+/** A value SQLite can bind: numbers, text, 64-bit integers, blobs and null. */
+export type BindValue = string | number | bigint | Uint8Array | null
+
+/**
+ * Values for a statement's parameters: a list for `?` placeholders, or a record for named ones
+ * (`$name`, `:name`, `@name`; keys may be written with or without the prefix).
+ */
+export type BindValues = readonly BindValue[] | Readonly<Record<string, BindValue>>
+
+/** A row as SQLite returns it: column name to SQLite value. */
+export type SqliteRow = Record<string, BindValue>
+
+/** Records every change made to the database while open, as a changeset (session extension). */
+export interface SqliteSession {
+  /** The changes recorded so far, in SQLite's changeset format (empty array when nothing changed). */
+  changeset(): Uint8Array
+  /** Stops recording and frees the session. Idempotent. */
+  close(): void
+}
+
+/** A synchronous SQLite connection. All methods throw `SqliteError` on failure. */
+export interface SqliteDb {
+  /** Runs a statement and discards rows it might return; returns the number of rows it changed. */
+  execute(sql: string, bindValues?: BindValues): number
+  /** Runs a statement and returns its rows as objects keyed by column name. */
+  select<T extends SqliteRow = SqliteRow>(sql: string, bindValues?: BindValues): T[]
+  /** Tables a statement reads, as SQLite's authorizer reports them while preparing (cached per SQL). */
+  tablesRead(sql: string): ReadonlySet<string>
+  /** Tables a statement inserts into, updates or deletes from (cached per SQL). */
+  tablesWritten(sql: string): ReadonlySet<string>
+  /** Starts recording changes to every table (rowid tables without a primary key included). */
+  startSession(): SqliteSession
+  /** The changeset that undoes `changeset`. */
+  invertChangeset(changeset: Uint8Array): Uint8Array
+  /** Applies a changeset; a conflict aborts the whole application and throws. */
+  applyChangeset(changeset: Uint8Array): void
+  /** The whole database as SQLite file bytes. */
+  export(): Uint8Array
+  /** Replaces the whole database with SQLite file bytes (as produced by `export`). */
+  import(bytes: Uint8Array): void
+  /** Closes the connection and finalizes cached statements. Idempotent. */
+  close(): void
+}
+
+/** Makes new, empty in-memory databases. An adapter hands one of these to the store. */
+export interface SqliteDbFactory {
+  openInMemory(): SqliteDb
+}
