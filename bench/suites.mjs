@@ -1,0 +1,99 @@
+// The benchmark suites run by bench/run.mjs.
+//
+// To add benchmarks in a later issue, append a suite (or scenarios to a suite):
+//   {
+//     name,                       // short id, used in --suite and in result keys "suite/scenario/metric"
+//     title,                      // heading printed above the suite's table
+//     cairn: 'path/to/script.mjs',// relative to bench/; run as `node --expose-gc SCRIPT --scenario NAME`
+//     peer: {                     // optional black-box competitor
+//       id: 'livestore',          // used in --only and in the JSON
+//       label: 'LiveStore',       // column header
+//       script: 'peers/…/x.mjs',  // same protocol as the cairn script
+//       dir: 'peers/livestore',   // installed by peers/ensure-peers.mjs (npm ci) before running
+//     },
+//     scenarios: [{
+//       name,                     // passed as --scenario (and used in the table)
+//       child,                    // optional: run this scenario name in the child instead; scenarios
+//                                 // sharing a `child` share ONE child process per side, whose
+//                                 // metrics must cover all of them
+//       timeoutMs,                // per child process; a timeout becomes a null result with a reason
+//       peer: true|false,         // run the peer for this scenario (default true when the suite has one)
+//       metrics: [{ key, label, unit, goal?: { max } | { min }, lowerIsBetter?: true }],
+//     }],
+//   }
+// A scenario script prints ONE JSON object on stdout:
+//   { ok: true, metrics: { key: number|null|number[] }, nullReasons?: { key: string }, info?: {...} }
+//   { ok: false, error: string }
+// Everything else (progress, library logging) goes to stderr.
+
+export const suites = [
+  {
+    name: 'core',
+    title: 'Core store (TodoMVC schema, in-memory, Node)',
+    cairn: 'cairn/core.mjs',
+    peer: { id: 'livestore', label: 'LiveStore', script: 'peers/livestore/core.mjs', dir: 'peers/livestore' },
+    scenarios: [
+      {
+        name: 'commit10k',
+        timeoutMs: 240_000,
+        metrics: [
+          { key: 'usPerCommit', label: 'µs/commit (10k single, incl. deferred work)', unit: 'µs', goal: { max: 20 } },
+          { key: 'usPerCommitSync', label: 'µs/commit (sync part of call)', unit: 'µs' },
+          { key: 'medianUs', label: 'median µs/commit call', unit: 'µs' },
+          { key: 'firstDecileUs', label: 'µs/commit, commits 1–1000', unit: 'µs' },
+          { key: 'lastDecileUs', label: 'µs/commit, commits 9001–10000', unit: 'µs' },
+          { key: 'decileGrowth', label: 'last/first decile', unit: '×' },
+          { key: 'decilesUs', label: 'µs/commit per decile', unit: 'µs', list: true },
+        ],
+      },
+      {
+        name: 'commitToSubscriber',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'countMedianUs', label: 'commit→subscriber median, count query', unit: 'µs', goal: { max: 50 } },
+          { key: 'countP99Us', label: 'commit→subscriber p99, count query', unit: 'µs' },
+          { key: 'listMedianUs', label: 'commit→subscriber median, 1k-row list', unit: 'µs' },
+          { key: 'listP99Us', label: 'commit→subscriber p99, 1k-row list', unit: 'µs' },
+        ],
+      },
+      {
+        name: 'commitBatch10k',
+        child: 'batchAndQueries', // the queries then run on the 10k rows this batch committed
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'batchMs', label: 'commit(...10k events), incl. deferred work', unit: 'ms', goal: { max: 100 } },
+          { key: 'batchMsSync', label: 'commit(...10k events), sync part', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'queries',
+        child: 'batchAndQueries',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'pkUs', label: 'pk point query, queryDb+deps, median', unit: 'µs', goal: { max: 10 } },
+          { key: 'pkBuilderUs', label: 'pk point query, builder, median', unit: 'µs' },
+          { key: 'scanUs', label: 'scan 10k rows → 5, queryDb+deps, median', unit: 'µs', goal: { max: 150 } },
+          { key: 'scanBuilderUs', label: 'scan 10k rows → 5, builder, median', unit: 'µs' },
+        ],
+      },
+      {
+        name: 'importTime',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'importMs', label: 'import store + node adapter, median of 5', unit: 'ms', goal: { max: 150 } },
+          { key: 'processMs', label: 'whole import process (spawn→exit)', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'rss100k',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'rssMB', label: 'RSS after 100k events (after gc)', unit: 'MB', goal: { max: 200 } },
+          { key: 'heapUsedMB', label: 'JS heap used after 100k events', unit: 'MB' },
+          { key: 'rssMBAt10k', label: 'RSS after 10k events', unit: 'MB' },
+          { key: 'heapUsedMBAt10k', label: 'JS heap used after 10k events', unit: 'MB' },
+        ],
+      },
+    ],
+  },
+]

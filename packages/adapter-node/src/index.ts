@@ -1,0 +1,1 @@
+export { makeAdapter, type NodeAdapterOptions, type NodeStorage } from './make-adapter.js'

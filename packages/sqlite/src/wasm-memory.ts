@@ -1,0 +1,136 @@
+import type { WASM_API } from '@sqlite.org/sqlite-wasm'
+import { SQLITE_NOMEM } from './constants.js'
+import type { RawApi } from './raw-api.js'
+import { SqliteError } from './sqlite-error.js'
+
+const encoder = new TextEncoder()
+// ignoreBOM keeps a leading U+FEFF that is part of a stored value instead of stripping it.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+
+/**
+ * Moves values between JS and the wasm heap without allocating per call: bound text and blobs go
+ * through one reusable scratch buffer (SQLite copies them, see SQLITE_TRANSIENT), out-parameters
+ * through a few fixed slots.
+ *
+ * Heap views are cached; growing wasm memory detaches the old buffer, which leaves the cached views
+ * with length 0, and that is the signal to take fresh ones.
+ */
+export class WasmMemory {
+  readonly #wasm: WASM_API
+  readonly #raw: RawApi
+  #bytes: Uint8Array
+  #ints: Int32Array
+  #scratch = 0
+  #scratchSize = 0
+  #scratchView: Uint8Array = new Uint8Array(0)
+  /** Four 8-byte out-parameter slots: `outSlot(0)` … `outSlot(3)`. */
+  readonly #out: number
+
+  constructor(wasm: WASM_API, raw: RawApi) {
+    this.#wasm = wasm
+    this.#raw = raw
+    this.#bytes = wasm.heap8u()
+    this.#ints = wasm.heap32()
+    this.#out = this.allocate(32)
+    this.#reserve(4096)
+  }
+
+  /** Address of out-parameter slot `index` (0–3), 8 bytes each, so wide enough for an int64. */
+  outSlot(index: number): number {
+    return this.#out + index * 8
+  }
+
+  /** The int32 (or pointer) at an 4-byte aligned address. */
+  int32At(pointer: number): number {
+    return this.#heap32()[pointer >> 2]!
+  }
+
+  /** Stores an int32 at a 4-byte aligned address (an in-parameter passed by pointer). */
+  setInt32(pointer: number, value: number): void {
+    this.#heap32()[pointer >> 2] = value
+  }
+
+  /** The int64 at an 8-byte aligned address, as a number (callers use it for sizes, far below 2^53). */
+  int64At(pointer: number): number {
+    const ints = this.#heap32()
+    const index = pointer >> 2
+    return (ints[index]! >>> 0) + ints[index + 1]! * 2 ** 32
+  }
+
+  /** A JS copy of `length` heap bytes at `pointer`. */
+  copyOut(pointer: number, length: number): Uint8Array {
+    return this.heap8().slice(pointer, pointer + length)
+  }
+
+  /** The UTF-8 text of `length` bytes at `pointer`. */
+  textAt(pointer: number, length: number): string {
+    return decoder.decode(this.heap8().subarray(pointer, pointer + length))
+  }
+
+  /** Writes `text` as UTF-8 into the scratch buffer (see `scratch`); returns its length in bytes. */
+  writeText(text: string): number {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    this.#reserve(text.length * 3)
+    return encoder.encodeInto(text, this.#scratchBytes()).written
+  }
+
+  /** Copies `bytes` into the scratch buffer (see `scratch`). */
+  writeBytes(bytes: Uint8Array): void {
+    this.#reserve(bytes.length)
+    this.#scratchBytes().set(bytes)
+  }
+
+  /** Address of the scratch buffer; valid until the next `writeText`/`writeBytes`. */
+  get scratch(): number {
+    return this.#scratch
+  }
+
+  /** A NUL-terminated copy of `text` that lives as long as the module. */
+  permanentCString(text: string): number {
+    const encoded = encoder.encode(`${text}\0`)
+    const pointer = this.allocate(encoded.length)
+    this.heap8().set(encoded, pointer)
+    return pointer
+  }
+
+  /** The whole heap as bytes; valid until SQLite next allocates. */
+  heap8(): Uint8Array {
+    if (this.#bytes.byteLength === 0) this.#bytes = this.#wasm.heap8u()
+    return this.#bytes
+  }
+
+  #heap32(): Int32Array {
+    if (this.#ints.byteLength === 0) this.#ints = this.#wasm.heap32()
+    return this.#ints
+  }
+
+  #scratchBytes(): Uint8Array {
+    if (this.#scratchView.byteLength === 0) {
+      this.#scratchView = this.heap8().subarray(this.#scratch, this.#scratch + this.#scratchSize)
+    }
+    return this.#scratchView
+  }
+
+  #reserve(size: number): void {
+    if (size <= this.#scratchSize) return
+    const grown = Math.max(size, this.#scratchSize * 2)
+    // The old contents are never needed again, so free + malloc rather than realloc's copy.
+    this.#raw.sqlite3_free(this.#scratch)
+    this.#scratch = this.allocate(grown)
+    this.#scratchSize = grown
+    this.#scratchView = new Uint8Array(0)
+  }
+
+  /** `size` bytes from sqlite3_malloc, owned by the caller (or by SQLite, if handed over). */
+  allocate(size: number): number {
+    const pointer = this.#raw.sqlite3_malloc(size)
+    if (pointer === 0) {
+      throw new SqliteError({
+        problem: `Could not allocate ${size} bytes in the wasm heap (SQLITE_NOMEM)`,
+        code: SQLITE_NOMEM,
+        hint: 'The wasm heap is limited; bind smaller values or keep less data in memory.',
+      })
+    }
+    return pointer
+  }
+}

@@ -1,0 +1,23 @@
+import type { SeqNum } from './seq-num.js'
+
+/** An event as the store records it: arguments encoded (JSON-safe) with the event's schema. */
+export interface EncodedEvent {
+  readonly name: string
+  readonly args: unknown
+  readonly seqNum: SeqNum
+  readonly parentSeqNum: SeqNum
+  readonly clientId: string
+  readonly sessionId: string
+}
+
+/** An event with decoded arguments, as materializers see it (`ctx.event`). */
+export interface DecodedEvent<TArgs = unknown> {
+  readonly name: string
+  readonly args: TArgs
+  readonly seqNum: SeqNum
+  readonly parentSeqNum: SeqNum
+  readonly clientId: string
+  readonly sessionId: string
+  /** `seqNum` printed, e.g. `e12`, `e12.1`. */
+  readonly id: string
+}

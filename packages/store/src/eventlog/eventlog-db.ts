@@ -1,0 +1,104 @@
+import type { SqliteDb } from '../sqlite/sqlite-db.js'
+import type { EncodedEvent } from './event.js'
+import { ROOT_SEQ_NUM, type SeqNum } from './seq-num.js'
+
+/**
+ * The eventlog database: every event of this client, in order. It is the source of truth; the
+ * state database can always be rebuilt from it.
+ */
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS eventlog (
+    seqNumGlobal INTEGER NOT NULL,
+    seqNumClient INTEGER NOT NULL,
+    seqNumRebaseGeneration INTEGER NOT NULL,
+    parentSeqNumGlobal INTEGER NOT NULL,
+    parentSeqNumClient INTEGER NOT NULL,
+    parentSeqNumRebaseGeneration INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    argsJson TEXT NOT NULL,
+    clientId TEXT NOT NULL,
+    sessionId TEXT NOT NULL,
+    PRIMARY KEY (seqNumGlobal, seqNumClient)
+  ) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS eventlog_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID`,
+]
+
+const INSERT = `INSERT INTO eventlog (seqNumGlobal, seqNumClient, seqNumRebaseGeneration, parentSeqNumGlobal,
+  parentSeqNumClient, parentSeqNumRebaseGeneration, name, argsJson, clientId, sessionId)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+interface EventlogRow {
+  [column: string]: string | number
+  seqNumGlobal: number
+  seqNumClient: number
+  seqNumRebaseGeneration: number
+  parentSeqNumGlobal: number
+  parentSeqNumClient: number
+  parentSeqNumRebaseGeneration: number
+  name: string
+  argsJson: string
+  clientId: string
+  sessionId: string
+}
+
+/** Creates the eventlog tables if they are missing. */
+export const initializeEventlogDb = (db: SqliteDb): void => {
+  for (const statement of SCHEMA) db.execute(statement)
+}
+
+/** Appends events (already in order) in one transaction. */
+export const appendEvents = (db: SqliteDb, events: readonly EncodedEvent[]): void => {
+  if (events.length === 0) return
+  db.execute('BEGIN')
+  try {
+    for (const event of events) {
+      db.execute(INSERT, [
+        event.seqNum.global,
+        event.seqNum.client,
+        event.seqNum.rebaseGeneration,
+        event.parentSeqNum.global,
+        event.parentSeqNum.client,
+        event.parentSeqNum.rebaseGeneration,
+        event.name,
+        JSON.stringify(event.args),
+        event.clientId,
+        event.sessionId,
+      ])
+    }
+    db.execute('COMMIT')
+  } catch (error) {
+    db.execute('ROLLBACK')
+    throw error
+  }
+}
+
+/** Events after `after` (all when omitted), in log order. */
+export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM): EncodedEvent[] =>
+  db
+    .select<EventlogRow>(
+      `SELECT * FROM eventlog WHERE seqNumGlobal > ? OR (seqNumGlobal = ? AND seqNumClient > ?)
+       ORDER BY seqNumGlobal, seqNumClient`,
+      [after.global, after.global, after.client],
+    )
+    .map((row) => ({
+      name: row.name,
+      args: JSON.parse(row.argsJson) as unknown,
+      seqNum: { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration },
+      parentSeqNum: {
+        global: row.parentSeqNumGlobal,
+        client: row.parentSeqNumClient,
+        rebaseGeneration: row.parentSeqNumRebaseGeneration,
+      },
+      clientId: row.clientId,
+      sessionId: row.sessionId,
+    }))
+
+/** The last event's sequence number, or the root when the log is empty. */
+export const eventlogHead = (db: SqliteDb): SeqNum => {
+  const row = db.select<EventlogRow>(
+    'SELECT * FROM eventlog ORDER BY seqNumGlobal DESC, seqNumClient DESC LIMIT 1',
+  )[0]
+  return row === undefined
+    ? ROOT_SEQ_NUM
+    : { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration }
+}

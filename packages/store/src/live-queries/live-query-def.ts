@@ -1,0 +1,53 @@
+import type { Getter, ReadableNode, ReactiveGraph, RefNode } from '../reactive/graph.js'
+import type { SqliteDb } from '../sqlite/sqlite-db.js'
+
+const LiveQueryDefTypeId: unique symbol = Symbol.for('@cairn/store/LiveQueryDef') as never
+
+/** What the store lends a query definition so it can become a node of the store's reactive graph. */
+export interface QueryRuntime {
+  readonly graph: ReactiveGraph
+  readonly db: SqliteDb
+  readonly sessionId: string
+  /** A ref bumped whenever `table` is written; reading it makes a node depend on the table. */
+  tableRef(table: string): RefNode<number>
+  /** The store's node for `def`; the returned getter keeps it alive as long as the calling node reads it. */
+  readonly read: <T>(get: Getter, def: LiveQueryDef<T>) => T
+}
+
+/**
+ * A reactive value bound to no store yet: a SQL query (`queryDb`), a `signal` or a `computed`.
+ * Each store that reads it makes its own node for it.
+ */
+export interface LiveQueryDef<TResult> {
+  readonly [LiveQueryDefTypeId]: true
+  readonly kind: 'db' | 'computed' | 'signal'
+  /** Names the query in errors and devtools. */
+  readonly label: string
+  /**
+   * What makes two definitions "the same query" within a store: definitions with equal keys share
+   * one node. Definitions built with `deps` are keyed by them; others by their SQL or identity.
+   */
+  readonly key: unknown
+  /** Only for types: the result type. */
+  readonly '~result'?: TResult
+  /** @internal */
+  readonly makeNode: (runtime: QueryRuntime) => ReadableNode<TResult>
+}
+
+/** The value type of a live query definition. */
+export type LiveQueryResult<TDef> = TDef extends LiveQueryDef<infer R> ? R : never
+
+/** Reads another live query inside `queryDb((get) => …)` or `computed((get) => …)`. */
+export type GetLiveQuery = <T>(def: LiveQueryDef<T>) => T
+
+/** Builds a live query definition; `makeNode` is called once per store that uses it. */
+export const makeLiveQueryDef = <T>(fields: Omit<LiveQueryDef<T>, typeof LiveQueryDefTypeId | '~result'>): LiveQueryDef<T> =>
+  ({ [LiveQueryDefTypeId]: true, ...fields }) as LiveQueryDef<T>
+
+/** Whether `value` is a live query definition. */
+export const isLiveQueryDef = (value: unknown): value is LiveQueryDef<unknown> =>
+  typeof value === 'object' && value !== null && LiveQueryDefTypeId in value
+
+/** A key that is stable for equal `deps`, so a def rebuilt on every render maps to one node. */
+export const keyFromDeps = (kind: string, label: string, fn: Function, deps: unknown): string =>
+  `${kind}|${label}|${fn.toString()}|${JSON.stringify(deps)}`

@@ -1,0 +1,123 @@
+import type { QueryBuilder } from '../query-builder/internal.js'
+import { compileQuery, isQueryBuilder } from '../query-builder/internal.js'
+import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import { deepEqual } from '../utils/deep-equal.js'
+import { runCompiledQuery, toCompiledQuery, type CompiledQuery, type RawSqlQuery } from './compiled-query.js'
+import type { Getter } from '../reactive/graph.js'
+import { QueryError } from '../store/errors.js'
+import {
+  keyFromDeps,
+  makeLiveQueryDef,
+  type GetLiveQuery,
+  type LiveQueryDef,
+  type QueryRuntime,
+} from './live-query-def.js'
+
+/** What `queryDb` accepts as a query: a query builder or a raw SQL query. */
+export type DbQueryInput = QueryBuilder<any> | RawSqlQuery<any>
+
+/** The result type of a query input. */
+export type DbQueryResult<Q> =
+  Q extends QueryBuilder<infer R>
+    ? R
+    : Q extends { readonly schema: { readonly Type: infer T } }
+      ? T
+      : Q extends RawSqlQuery<any>
+        ? ReadonlyArray<SqliteRow>
+        : never
+
+/** Options of `queryDb`. */
+export interface QueryDbOptions<TResult, TMapped> {
+  /** Names the query in errors and devtools. */
+  readonly label?: string
+  /**
+   * Values the query depends on that are not reactive (e.g. a component prop). Definitions with equal
+   * `deps` share one node, so a definition rebuilt on every render is computed once.
+   */
+  readonly deps?: unknown
+  /** Transforms the decoded result; runs only when the result changed. */
+  readonly map?: (result: TResult) => TMapped
+}
+
+let queryCount = 0
+
+const labelOf = (compiled: CompiledQuery): string => compiled.sql.slice(0, 80)
+
+/**
+ * A reactive SQL query. It re-runs only when a table it reads is written, and its subscribers hear
+ * about it only when the result changed.
+ *
+ * @example
+ * const todos$ = queryDb(tables.todos.where({ completed: false }), { label: 'todos$' })
+ * const visible$ = queryDb((get) => tables.todos.where(get(filter$)), { label: 'visible$' })
+ */
+export function queryDb<Q extends DbQueryInput, TMapped = DbQueryResult<Q>>(
+  query: Q | ((get: GetLiveQuery) => Q),
+  options?: QueryDbOptions<DbQueryResult<Q>, TMapped>,
+): LiveQueryDef<TMapped>
+export function queryDb(
+  query: DbQueryInput | ((get: GetLiveQuery) => DbQueryInput),
+  options: QueryDbOptions<unknown, unknown> = {},
+): LiveQueryDef<unknown> {
+  const map = options.map
+  if (typeof query === 'function') {
+    const label = options.label ?? `queryDb${++queryCount}`
+    const fn = query
+    const def = makeLiveQueryDef<unknown>({
+      kind: 'db',
+      label,
+      key: options.deps === undefined ? undefined : keyFromDeps('db', label, fn, options.deps),
+      makeNode: (runtime) =>
+        runtime.graph.makeThunk(
+          (get) => {
+            const input = fn((dep) => runtime.read(get, dep))
+            const compiled = toCompiledQuery(input, label)
+            dependOnTables(runtime, compiled, label, get)
+            const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
+            return map === undefined ? result : map(result)
+          },
+          { label, equal: deepEqual },
+        ),
+    })
+    return def.key === undefined ? Object.assign(def, { key: def }) : def
+  }
+
+  // A static query is compiled once; its SQL and bind values identify it.
+  const compiled = isQueryBuilder(query) ? compileQuery(query) : toCompiledQuery(query, options.label ?? 'queryDb')
+  const label = options.label ?? labelOf(compiled)
+  const key =
+    options.deps !== undefined
+      ? keyFromDeps('db', label, map ?? Object, options.deps)
+      : map === undefined && isQueryBuilder(query)
+        ? `db|${compiled.sql}|${JSON.stringify(compiled.bindValues, bindValueReplacer)}`
+        : undefined
+  const def = makeLiveQueryDef<unknown>({
+    kind: 'db',
+    label,
+    key,
+    makeNode: (runtime) =>
+      runtime.graph.makeThunk(
+        (get) => {
+          dependOnTables(runtime, compiled, label, get)
+          const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
+          return map === undefined ? result : map(result)
+        },
+        { label, equal: deepEqual },
+      ),
+  })
+  return def.key === undefined ? Object.assign(def, { key: def }) : def
+}
+
+/** Makes the running node depend on every table the SQL reads, as SQLite reports them. */
+const dependOnTables = (runtime: QueryRuntime, compiled: CompiledQuery, label: string, get: Getter): void => {
+  let tables: ReadonlySet<string>
+  try {
+    tables = runtime.db.tablesRead(compiled.sql)
+  } catch (cause) {
+    throw new QueryError(label, compiled.sql, cause)
+  }
+  for (const table of tables) get(runtime.tableRef(table))
+}
+
+const bindValueReplacer = (_key: string, value: unknown): unknown =>
+  typeof value === 'bigint' ? `${value}n` : typeof value === 'symbol' ? value.toString() : value

@@ -1,0 +1,232 @@
+/**
+ * The query builder implementation. Immutable: every method returns a new builder with a copied
+ * state. Types come from `types.ts` (`QueryBuilder<...>`); at run time the same checks are made so
+ * that untyped callers get a clear `QueryBuilderError` instead of broken SQL.
+ */
+import { describeValue } from '../schema/issues.js'
+import type { AnySqliteTableDef } from '../schema/sqlite/table-def.js'
+import { compileState } from './compile.js'
+import { MissingRequiredColumnError, QueryBuilderError } from './errors.js'
+import { type Assignments, type BuilderState, type FirstBehaviour, initialState, isPristine } from './state.js'
+import { columnOf, type TableInfo } from './table-info.js'
+import { CompileSymbol, QueryBuilderTypeId } from './type-id.js'
+import type { CompiledBindValue, CompiledQuery, OrderDirection, TableQueryBuilder } from './types.js'
+import { encodeValue } from './values.js'
+import { whereFragments } from './where.js'
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+const checkCount = (table: TableInfo, method: string, n: unknown): number => {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new QueryBuilderError(table.name, `${method} takes a non-negative integer, got ${describeValue(n)}.`)
+  }
+  return n
+}
+
+/** Encodes an insert row, applying defaults to left-out columns. */
+const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
+  if (!isPlainObject(values)) throw new QueryBuilderError(table.name, `insert takes an object of column values, got ${describeValue(values)}.`)
+  for (const key in values) columnOf(table, key)
+  const columns: Array<string> = []
+  const bindValues: Array<CompiledBindValue> = []
+  for (const name of table.columnNames) {
+    const value = values[name]
+    const column = table.def.columns[name]!
+    if (value !== undefined) {
+      columns.push(name)
+      bindValues.push(encodeValue(table, name, value, column))
+      continue
+    }
+    const fallback = column.default
+    switch (fallback._tag) {
+      case 'value':
+        columns.push(name)
+        bindValues.push(encodeValue(table, name, fallback.value, column))
+        break
+      case 'thunk':
+        // Evaluated per insert (ids, timestamps); materializers should not rely on this for determinism.
+        columns.push(name)
+        bindValues.push(encodeValue(table, name, fallback.thunk(), column))
+        break
+      case 'sql':
+        // Left out: SQLite evaluates the DDL default.
+        break
+      case 'none':
+        if (column.nullable) {
+          columns.push(name)
+          bindValues.push(null)
+        } else if (!(column.primaryKey && column.sqlType === 'integer')) {
+          throw new MissingRequiredColumnError(table.name, name)
+        }
+    }
+  }
+  return { columns, bindValues }
+}
+
+/** Encodes `SET` values; `undefined` values are left out, as with object spread. */
+const setAssignments = (table: TableInfo, method: string, values: unknown): Assignments => {
+  if (!isPlainObject(values)) throw new QueryBuilderError(table.name, `${method} takes an object of column values, got ${describeValue(values)}.`)
+  const columns: Array<string> = []
+  const bindValues: Array<CompiledBindValue> = []
+  for (const name in values) {
+    columnOf(table, name)
+    const value = values[name]
+    if (value === undefined) continue
+    columns.push(name)
+    bindValues.push(encodeValue(table, name, value))
+  }
+  if (columns.length === 0) throw new QueryBuilderError(table.name, `${method} needs at least one column value to set.`)
+  return { columns, bindValues }
+}
+
+/** A query builder. Use through the `QueryBuilder` type; instances come from tables. */
+export class QueryBuilderImpl {
+  readonly [QueryBuilderTypeId] = QueryBuilderTypeId
+  /** @internal */
+  readonly _state: BuilderState
+  #compiled: CompiledQuery | undefined
+
+  constructor(state: BuilderState) {
+    this._state = state
+  }
+
+  /** The definition of the table this query reads or writes. */
+  get sqliteDef(): AnySqliteTableDef {
+    return this._state.table.def
+  }
+
+  private next(patch: Partial<BuilderState>): QueryBuilderImpl {
+    return new QueryBuilderImpl({ ...this._state, ...patch })
+  }
+
+  private fail(detail: string): never {
+    throw new QueryBuilderError(this._state.table.name, detail)
+  }
+
+  private isRead(): boolean {
+    return this._state.kind === 'select' && this._state.first === undefined
+  }
+
+  select(...columns: ReadonlyArray<string>): QueryBuilderImpl {
+    if (!this.isRead() || this._state.columns !== undefined) this.fail('select() is only available once, on a read query.')
+    if (columns.length === 0) this.fail('select() needs at least one column.')
+    for (const name of columns) columnOf(this._state.table, name)
+    return this.next({ columns, pluck: columns.length === 1 })
+  }
+
+  where(...args: ReadonlyArray<unknown>): QueryBuilderImpl {
+    const { kind, first } = this._state
+    const allowed = (kind === 'select' && first === undefined) || kind === 'count' || kind === 'update' || kind === 'delete'
+    if (!allowed) this.fail(`where() is not available after ${kind === 'insert' ? 'insert()' : 'first()'}.`)
+    return this.next({ where: [...this._state.where, ...whereFragments(this._state.table, args)] })
+  }
+
+  orderBy(columnOrSpecs: unknown, direction?: OrderDirection): QueryBuilderImpl {
+    if (!this.isRead()) this.fail('orderBy() is only available on read queries.')
+    const specs: ReadonlyArray<{ col: unknown; direction?: unknown }> = Array.isArray(columnOrSpecs)
+      ? columnOrSpecs
+      : [{ col: columnOrSpecs, direction: direction ?? 'asc' }]
+    const orderBy = specs.map((spec) => {
+      const column = spec.col as string
+      columnOf(this._state.table, column)
+      const dir = spec.direction ?? 'asc'
+      if (dir !== 'asc' && dir !== 'desc') this.fail(`orderBy direction must be 'asc' or 'desc', got ${describeValue(dir)}.`)
+      return { column, direction: dir as OrderDirection }
+    })
+    return this.next({ orderBy: [...this._state.orderBy, ...orderBy] })
+  }
+
+  limit(n: number): QueryBuilderImpl {
+    if (!this.isRead()) this.fail('limit() is only available on read queries.')
+    return this.next({ limit: checkCount(this._state.table, 'limit', n) })
+  }
+
+  offset(n: number): QueryBuilderImpl {
+    if (!this.isRead()) this.fail('offset() is only available on read queries.')
+    return this.next({ offset: checkCount(this._state.table, 'offset', n) })
+  }
+
+  count(): QueryBuilderImpl {
+    if (!this.isRead() || this._state.columns !== undefined) this.fail('count() is only available on a read query without select().')
+    return this.next({ kind: 'count' })
+  }
+
+  first(options?: { behaviour?: string; fallback?: () => unknown }): QueryBuilderImpl {
+    if (!this.isRead()) this.fail('first() is only available once, on a read query.')
+    let first: FirstBehaviour
+    if (options === undefined || options.behaviour === 'undefined') first = { behaviour: 'undefined' }
+    else if (options.behaviour === 'error') first = { behaviour: 'error' }
+    else if (typeof options.fallback === 'function' && (options.behaviour === undefined || options.behaviour === 'fallback')) {
+      first = { behaviour: 'fallback', fallback: options.fallback }
+    } else {
+      this.fail(`first() takes { behaviour: 'undefined' | 'error' } or { fallback: () => value }, got ${describeValue(options)}.`)
+    }
+    return this.next({ first })
+  }
+
+  insert(values: unknown): QueryBuilderImpl {
+    if (!isPristine(this._state)) this.fail('insert() must be called on the table itself (e.g. tables.todos.insert({...})).')
+    return this.next({ kind: 'insert', assignments: insertAssignments(this._state.table, values) })
+  }
+
+  update(values: unknown): QueryBuilderImpl {
+    if (!isPristine(this._state)) this.fail('update() must be called on the table itself, then .where(...).')
+    return this.next({ kind: 'update', assignments: setAssignments(this._state.table, 'update', values) })
+  }
+
+  delete(): QueryBuilderImpl {
+    if (!isPristine(this._state)) this.fail('delete() must be called on the table itself, then .where(...).')
+    return this.next({ kind: 'delete' })
+  }
+
+  onConflict(target: unknown, action: unknown, values?: unknown): QueryBuilderImpl {
+    const { table } = this._state
+    if (this._state.kind !== 'insert' || this._state.onConflict !== undefined) this.fail('onConflict() is only available once, after insert().')
+    const columns = (Array.isArray(target) ? target : [target]) as ReadonlyArray<string>
+    if (columns.length === 0) this.fail('onConflict() needs at least one target column.')
+    for (const name of columns) columnOf(table, name)
+    if (action !== 'ignore' && action !== 'replace' && action !== 'update') {
+      this.fail(`onConflict action must be 'ignore', 'replace' or 'update', got ${describeValue(action)}.`)
+    }
+    const assignments = action === 'update' ? setAssignments(table, "onConflict(..., 'update', values)", values) : undefined
+    return this.next({ onConflict: { target: columns, action, assignments } })
+  }
+
+  returning(...columns: ReadonlyArray<string>): QueryBuilderImpl {
+    const { kind } = this._state
+    if ((kind !== 'insert' && kind !== 'update' && kind !== 'delete') || this._state.returning !== undefined) {
+      this.fail('returning() is only available once, after insert(), update() or delete().')
+    }
+    if (columns.length === 0) this.fail('returning() needs at least one column.')
+    for (const name of columns) columnOf(this._state.table, name)
+    return this.next({ returning: columns })
+  }
+
+  [CompileSymbol](): CompiledQuery {
+    return (this.#compiled ??= compileState(this._state))
+  }
+
+  /** The SQL and its bind values, for debugging. */
+  asSql(): { readonly sql: string; readonly bindValues: ReadonlyArray<CompiledBindValue> } {
+    const { sql, bindValues } = this[CompileSymbol]()
+    return { sql, bindValues }
+  }
+
+  /** The SQL with its bind values, for debugging. */
+  toString(): string {
+    const { sql, bindValues } = this.asSql()
+    if (bindValues.length === 0) return sql
+    const shown = bindValues.map((value) =>
+      typeof value === 'symbol' ? 'SessionIdSymbol' : value instanceof Uint8Array ? `<${value.length} bytes>` : typeof value === 'bigint' ? `${value}n` : JSON.stringify(value),
+    )
+    return `${sql} -- bindValues: [${shown.join(', ')}]`
+  }
+}
+
+/** A builder on the whole table, typed from its definition. */
+export const makeTableQueryBuilder = <TDef extends AnySqliteTableDef>(table: TableInfo): TableQueryBuilder<TDef> =>
+  new QueryBuilderImpl(initialState(table)) as unknown as TableQueryBuilder<TDef>

@@ -1,0 +1,187 @@
+/**
+ * Compiling builder state to `{ sql, bindValues, kind, tableName, decode }`. Values are always bound
+ * (`?`), identifiers always quoted. Column lists and row decoders are cached per table and shape.
+ */
+import { ColumnDecodeError } from '../schema/errors.js'
+import { ColumnCodecIssue } from '../schema/sqlite/column-codecs.js'
+import type { AnyColumn } from '../schema/sqlite/column-def.js'
+import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import { QueryBuilderError, RowNotFoundError } from './errors.js'
+import type { Assignments, BuilderState } from './state.js'
+import { cached, columnOf, quotedColumn, type TableInfo } from './table-info.js'
+import { CompileSymbol, QueryBuilderTypeId } from './type-id.js'
+import type { CompiledBindValue, CompiledQuery, QueryBuilder } from './types.js'
+
+type RowDecoder = (row: SqliteRow) => Record<string, unknown>
+
+/** `"a", "b"` for the given columns, cached. */
+const columnList = (table: TableInfo, columns: ReadonlyArray<string>): string =>
+  cached(table, `list:${columns.join('\u0000')}`, () => columns.map((name) => quotedColumn(table, name)).join(', '))
+
+/** A decoder of rows with the given columns, cached. */
+const rowDecoder = (table: TableInfo, columns: ReadonlyArray<string>): RowDecoder =>
+  cached(table, `row:${columns.join('\u0000')}`, () => {
+    const entries: ReadonlyArray<readonly [string, AnyColumn]> = columns.map((name) => [name, columnOf(table, name)])
+    return (row: SqliteRow) => {
+      const decoded: Record<string, unknown> = {}
+      for (const [name, column] of entries) decoded[name] = decodeColumn(table, name, column, row[name] ?? null)
+      return decoded
+    }
+  })
+
+const decodeColumn = (table: TableInfo, name: string, column: AnyColumn, value: SqliteRow[string]): unknown => {
+  try {
+    return column.decode(value)
+  } catch (error) {
+    if (error instanceof ColumnCodecIssue) throw new ColumnDecodeError(table.name, name, error.detail, { cause: error })
+    throw error
+  }
+}
+
+const appendWhere = (state: BuilderState, bindValues: Array<CompiledBindValue>): string => {
+  if (state.where.length === 0) return ''
+  let sql = ' WHERE '
+  for (let i = 0; i < state.where.length; i++) {
+    const fragment = state.where[i]!
+    sql += i === 0 ? fragment.sql : ` AND ${fragment.sql}`
+    for (const value of fragment.bindValues) bindValues.push(value)
+  }
+  return sql
+}
+
+const appendOrderBy = (state: BuilderState): string =>
+  state.orderBy.length === 0
+    ? ''
+    : ` ORDER BY ${state.orderBy.map((o) => `${quotedColumn(state.table, o.column)} ${o.direction === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}`
+
+/** LIMIT/OFFSET, bound. SQLite needs a LIMIT before OFFSET: `LIMIT -1` means no limit. */
+const appendLimit = (limit: number | undefined, offset: number | undefined, bindValues: Array<CompiledBindValue>): string => {
+  if (limit === undefined && offset === undefined) return ''
+  bindValues.push(limit ?? -1)
+  if (offset === undefined) return ' LIMIT ?'
+  bindValues.push(offset)
+  return ' LIMIT ? OFFSET ?'
+}
+
+const appendReturning = (state: BuilderState): string =>
+  state.returning === undefined ? '' : ` RETURNING ${columnList(state.table, state.returning)}`
+
+const compileSelect = (state: BuilderState): CompiledQuery => {
+  const { table } = state
+  const columns = state.columns ?? table.columnNames
+  const bindValues: Array<CompiledBindValue> = []
+  let sql = `SELECT ${columnList(table, columns)} FROM ${table.quotedName}`
+  sql += appendWhere(state, bindValues)
+  sql += appendOrderBy(state)
+  const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
+  sql += appendLimit(limit, state.offset, bindValues)
+
+  const decodeRow = rowDecoder(table, columns)
+  const pluckColumn = state.pluck ? columns[0] : undefined
+  const decodeOne =
+    pluckColumn === undefined
+      ? (row: SqliteRow): unknown => decodeRow(row)
+      : (row: SqliteRow): unknown => decodeColumn(table, pluckColumn, columnOf(table, pluckColumn), row[pluckColumn] ?? null)
+
+  const first = state.first
+  let decode: (rows: ReadonlyArray<SqliteRow>) => unknown
+  if (first === undefined) {
+    decode = (rows) => rows.map(decodeOne)
+  } else {
+    decode = (rows) => {
+      const row = rows[0]
+      if (row !== undefined) return decodeOne(row)
+      if (first.behaviour === 'error') throw new RowNotFoundError(table.name, sql)
+      return first.behaviour === 'fallback' ? first.fallback() : undefined
+    }
+  }
+  return { sql, bindValues, kind: 'read', tableName: table.name, returnsRows: true, decode }
+}
+
+const compileCount = (state: BuilderState): CompiledQuery => {
+  const { table } = state
+  const bindValues: Array<CompiledBindValue> = []
+  const where = appendWhere(state, bindValues)
+  let sql: string
+  if (state.limit === undefined && state.offset === undefined) {
+    sql = `SELECT COUNT(*) AS "count" FROM ${table.quotedName}${where}`
+  } else {
+    // Counting a window of rows needs the window as a subquery.
+    const limit = appendLimit(state.limit, state.offset, bindValues)
+    sql = `SELECT COUNT(*) AS "count" FROM (SELECT 1 FROM ${table.quotedName}${where}${appendOrderBy(state)}${limit})`
+  }
+  const decode = (rows: ReadonlyArray<SqliteRow>): number => Number(rows[0]?.['count'] ?? 0)
+  return { sql, bindValues, kind: 'read', tableName: table.name, returnsRows: true, decode }
+}
+
+const assignmentList = (table: TableInfo, assignments: Assignments, bindValues: Array<CompiledBindValue>): string => {
+  for (const value of assignments.bindValues) bindValues.push(value)
+  return assignments.columns.map((name) => `${quotedColumn(table, name)} = ?`).join(', ')
+}
+
+const compileOnConflict = (state: BuilderState, inserted: ReadonlyArray<string>, bindValues: Array<CompiledBindValue>): string => {
+  const conflict = state.onConflict
+  if (conflict === undefined) return ''
+  const { table } = state
+  const target = ` ON CONFLICT (${columnList(table, conflict.target)})`
+  if (conflict.action === 'ignore') return `${target} DO NOTHING`
+  if (conflict.action === 'update') return `${target} DO UPDATE SET ${assignmentList(table, conflict.assignments!, bindValues)}`
+  // 'replace': overwrite the existing row's columns with the new row's values (`excluded`).
+  const updated = inserted.filter((name) => !conflict.target.includes(name))
+  if (updated.length === 0) return `${target} DO NOTHING`
+  return `${target} DO UPDATE SET ${updated.map((name) => `${quotedColumn(table, name)} = excluded.${quotedColumn(table, name)}`).join(', ')}`
+}
+
+const noResult = (): undefined => undefined
+
+const compileWrite = (state: BuilderState): CompiledQuery => {
+  const { table } = state
+  let bindValues: Array<CompiledBindValue> = []
+  let sql: string
+  if (state.kind === 'insert') {
+    const assignments = state.assignments!
+    // The common insert binds exactly its row values: share the (immutable) array instead of copying.
+    if (state.onConflict?.action === 'update') for (const value of assignments.bindValues) bindValues.push(value)
+    else bindValues = assignments.bindValues as Array<CompiledBindValue>
+    // Inserts of a table mostly share one column set, so their SQL text is built once.
+    sql = cached(table, `insert:${assignments.columns.join('\u0000')}`, () =>
+      assignments.columns.length === 0
+        ? `INSERT INTO ${table.quotedName} DEFAULT VALUES`
+        : `INSERT INTO ${table.quotedName} (${columnList(table, assignments.columns)}) VALUES (${assignments.columns.map(() => '?').join(', ')})`,
+    )
+    sql += compileOnConflict(state, assignments.columns, bindValues)
+  } else if (state.kind === 'update') {
+    sql = `UPDATE ${table.quotedName} SET ${assignmentList(table, state.assignments!, bindValues)}`
+    sql += appendWhere(state, bindValues)
+  } else {
+    sql = `DELETE FROM ${table.quotedName}`
+    sql += appendWhere(state, bindValues)
+  }
+  sql += appendReturning(state)
+  const returning = state.returning
+  const decode =
+    returning === undefined
+      ? noResult
+      : (() => {
+          const decodeRow = rowDecoder(table, returning)
+          return (rows: ReadonlyArray<SqliteRow>) => rows.map(decodeRow)
+        })()
+  return { sql, bindValues, kind: 'write', tableName: table.name, returnsRows: returning !== undefined, decode }
+}
+
+/** Compiles builder state. */
+export const compileState = (state: BuilderState): CompiledQuery =>
+  state.kind === 'select' ? compileSelect(state) : state.kind === 'count' ? compileCount(state) : compileWrite(state)
+
+/** Whether `value` is a query builder (a table, `table.query`, or anything chained from them). */
+export const isQueryBuilder = (value: unknown): value is QueryBuilder<unknown> =>
+  typeof value === 'object' && value !== null && (value as { [QueryBuilderTypeId]?: unknown })[QueryBuilderTypeId] === QueryBuilderTypeId
+
+/**
+ * Compiles a query builder to SQL, bind values and a decoder of its rows. Cached per builder.
+ * `bindValues` may contain `SessionIdSymbol`: the caller replaces it with the session id.
+ */
+export const compileQuery = <TResult>(builder: QueryBuilder<TResult>): CompiledQuery<TResult> => {
+  if (!isQueryBuilder(builder)) throw new QueryBuilderError('?', 'compileQuery expects a query builder (e.g. tables.todos.where({...})).')
+  return builder[CompileSymbol]()
+}

@@ -1,0 +1,58 @@
+/**
+ * What the query builder needs to know about a table, computed once per table: quoted names, the
+ * column list, and a cache for SQL text and row decoders that depend only on the query's shape.
+ */
+import type { AnyColumn } from '../schema/sqlite/column-def.js'
+import { quoteIdentifier } from '../schema/sqlite/identifiers.js'
+import type { AnySqliteTableDef } from '../schema/sqlite/table-def.js'
+import { QueryBuilderError } from './errors.js'
+
+/** Per-table data shared by all builders of that table. */
+export interface TableInfo {
+  readonly def: AnySqliteTableDef
+  readonly name: string
+  readonly quotedName: string
+  readonly columnNames: ReadonlyArray<string>
+  /** Quoted column identifiers, by column name. */
+  readonly quoted: ReadonlyMap<string, string>
+  /** Shape-keyed cache (SQL fragments, decoders). Bounded by the number of distinct query shapes in the app. */
+  readonly cache: Map<string, unknown>
+}
+
+/** Builds the table info of a table definition. */
+export const makeTableInfo = (def: AnySqliteTableDef): TableInfo => {
+  const columnNames = Object.keys(def.columns)
+  return {
+    def,
+    name: def.name,
+    quotedName: quoteIdentifier(def.name),
+    columnNames,
+    quoted: new Map(columnNames.map((name) => [name, quoteIdentifier(name)])),
+    cache: new Map(),
+  }
+}
+
+/** The column named `name`, or a `QueryBuilderError` listing the table's columns. */
+export const columnOf = (table: TableInfo, name: unknown): AnyColumn => {
+  const column = typeof name === 'string' && Object.hasOwn(table.def.columns, name) ? table.def.columns[name] : undefined
+  if (column === undefined) {
+    throw new QueryBuilderError(
+      table.name,
+      `unknown column ${JSON.stringify(name)}; the table's columns are ${table.columnNames.map((c) => `"${c}"`).join(', ')}.`,
+    )
+  }
+  return column
+}
+
+/** The quoted identifier of a known column. */
+export const quotedColumn = (table: TableInfo, name: string): string => table.quoted.get(name) ?? quoteIdentifier(name)
+
+/** Returns the cached value for `key`, computing it on first use. */
+export const cached = <T>(table: TableInfo, key: string, make: () => T): T => {
+  let value = table.cache.get(key) as T | undefined
+  if (value === undefined) {
+    value = make()
+    table.cache.set(key, value)
+  }
+  return value
+}

@@ -1,0 +1,361 @@
+import type { ClientSession, LeaderSyncState } from '../adapter/adapter.js'
+import type { EncodedEvent } from '../eventlog/event.js'
+import { nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
+import { isRawSqlQuery, runCompiledQuery, toCompiledQuery } from '../live-queries/compiled-query.js'
+import { isLiveQueryDef, type LiveQueryDef, type QueryRuntime } from '../live-queries/live-query-def.js'
+import { queryDb } from '../live-queries/query-db.js'
+import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
+import { materializeEvent } from '../materializer/materialize-event.js'
+import { readStateHead, writeChangeset, writeStateHead } from '../materializer/state-db.js'
+import { ReactiveGraph, type RefNode } from '../reactive/graph.js'
+import type { QueryBuilder } from '../query-builder/internal.js'
+import { isQueryBuilder, isTableDef } from '../query-builder/internal.js'
+import { encodeEventArgs, SessionIdSymbol, type LiveStoreSchema } from '../schema/internal.js'
+import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import { InvalidArgumentError, MaterializerError, StoreShutdownError, UnknownEventError } from './errors.js'
+import { QueryRegistry } from './query-registry.js'
+
+/** An event ready to commit, as an event definition returns it: `events.todoCreated({ ... })`. */
+export interface CommittableEvent {
+  readonly name: string
+  readonly args: unknown
+}
+
+/** Anything `store.query` and `store.subscribe` accept. */
+export type Queryable<T> = LiveQueryDef<T> | QueryBuilder<T>
+
+/** The result type of something queryable. */
+export type QueryableResult<Q> = Q extends LiveQueryDef<infer T> ? T : Q extends QueryBuilder<infer T> ? T : never
+
+/** Options of `store.subscribe`. */
+export interface SubscribeOptions {
+  /** Do not call `onUpdate` with the current value right away; only on changes. */
+  readonly skipInitialRun?: boolean
+  /** Called when re-running the query after a commit fails (default: `console.error`). */
+  readonly onError?: (error: unknown) => void
+}
+
+/** Debug views of the store's sync heads. */
+export interface SyncStates {
+  readonly session: { readonly head: SeqNum; readonly headString: string }
+  readonly leader: LeaderSyncState
+}
+
+/** Development helpers, also reachable as `globalThis.__debugLiveStore[storeId]._dev`. */
+export interface StoreDevHelpers {
+  /** The session's state database as SQLite file bytes. */
+  exportDb(): Uint8Array
+  /** The eventlog database as SQLite file bytes (after writing pending events). */
+  exportEventlogDb(): Promise<Uint8Array>
+  /** Same as `exportDb` (browsers will also offer the file as a download). */
+  downloadDb(): Uint8Array
+  /** Same as `exportEventlogDb` (browsers will also offer the file as a download). */
+  downloadEventlogDb(): Promise<Uint8Array>
+  /** Heads of the session and the leader. */
+  syncStates(): Promise<SyncStates>
+  /** Deletes all data of this store and shuts it down. */
+  hardReset(): Promise<void>
+}
+
+interface StoreOptions {
+  readonly schema: LiveStoreSchema
+  readonly storeId: string
+  readonly session: ClientSession
+  readonly batchUpdates: ((run: () => void) => void) | undefined
+}
+
+/**
+ * A running store: commit events, query and subscribe. Create it with `createStorePromise`.
+ * Commits and queries are synchronous and run on the session's in-memory SQLite database.
+ */
+export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
+  /** The id given to `createStorePromise` (default `'default'`). */
+  readonly storeId: string
+  /** The schema the store was created with. */
+  readonly schema: TSchema
+  /** Random id of this client. */
+  readonly clientId: string
+  /** Random id of this session. */
+  readonly sessionId: string
+  /** Whether data is persisted or lives in memory only. */
+  readonly storageMode: 'in-memory' | 'persisted'
+  /** Development helpers. */
+  readonly _dev: StoreDevHelpers
+
+  private readonly session: ClientSession
+  private readonly graph: ReactiveGraph
+  private readonly registry: QueryRegistry
+  private readonly tableRefs = new Map<string, RefNode<number>>()
+  private readonly runtime: QueryRuntime
+  private head: SeqNum
+  private isShutdown = false
+
+  /** @internal Use `createStorePromise`. */
+  constructor(options: StoreOptions) {
+    this.storeId = options.storeId
+    this.schema = options.schema as TSchema
+    this.session = options.session
+    this.clientId = options.session.clientId
+    this.sessionId = options.session.sessionId
+    this.storageMode = options.session.storageMode
+    this.graph = new ReactiveGraph(options.batchUpdates)
+    this.head = readStateHead(this.session.sqliteDb)
+    this.runtime = {
+      graph: this.graph,
+      db: this.session.sqliteDb,
+      sessionId: this.sessionId,
+      tableRef: (table) => this.tableRef(table),
+      read: (get, def) => this.registry.read(get, def),
+    }
+    this.registry = new QueryRegistry(this.graph, () => this.runtime)
+    this._dev = this.makeDevHelpers()
+  }
+
+  /**
+   * Commits events: validates their arguments, materializes them into the state in one SQLite
+   * transaction, refreshes queries once, and hands the events to the leader to persist and sync.
+   * Throws (and stores nothing) if an event is unknown, has invalid arguments or its materializer fails.
+   *
+   * @example
+   * store.commit(events.todoCreated({ id: '1', text: 'Buy milk' }))
+   */
+  commit(...events: ReadonlyArray<CommittableEvent>): void {
+    this.assertRunning('commit')
+    if (events.length === 0) return
+    const db = this.session.sqliteDb
+    const prepared = events.map((event) => this.prepareEvent(event))
+    const written = new Set<string>()
+    const encodedEvents: EncodedEvent[] = []
+    const headBefore = this.head
+    let head = headBefore
+
+    db.execute('BEGIN')
+    let current: (typeof prepared)[number] | undefined
+    let currentSeqNum = head
+    try {
+      for (const event of prepared) {
+        current = event
+        currentSeqNum = nextSeqNum(head, event.clientOnly)
+        const changeset = materializeEvent(db, this.schema, {
+          name: event.name,
+          args: event.args,
+          seqNum: currentSeqNum,
+          parentSeqNum: head,
+          clientId: this.clientId,
+          sessionId: this.sessionId,
+          id: seqNumToString(currentSeqNum),
+        }, written)
+        writeChangeset(db, currentSeqNum, changeset)
+        encodedEvents.push({
+          name: event.name,
+          args: event.encodedArgs,
+          seqNum: currentSeqNum,
+          parentSeqNum: head,
+          clientId: this.clientId,
+          sessionId: this.sessionId,
+        })
+        head = currentSeqNum
+      }
+      writeStateHead(db, head)
+      db.execute('COMMIT')
+    } catch (cause) {
+      db.execute('ROLLBACK')
+      throw new MaterializerError(current?.name ?? '?', seqNumToString(currentSeqNum), cause)
+    }
+    this.head = head
+    this.session.leader.push(encodedEvents)
+    this.refreshTables(written)
+  }
+
+  /**
+   * The current value of a query, signal or computed, or the rows of a query builder / table.
+   *
+   * @example
+   * const todos = store.query(tables.todos.where({ completed: false }))
+   */
+  query<Q extends Queryable<any>>(query: Q): QueryableResult<Q>
+  query<T = ReadonlyArray<SqliteRow>>(query: { query: string; bindValues?: unknown; schema?: unknown }): T
+  query(query: unknown): unknown {
+    this.assertRunning('query')
+    if (isLiveQueryDef(query)) return this.registry.peek(query)
+    const input = isTableDef(query) ? query.query : query
+    if (isQueryBuilder(input) || isRawSqlQuery(input)) {
+      const compiled = toCompiledQuery(input, 'store.query')
+      return runCompiledQuery(this.session.sqliteDb, compiled, this.sessionId, 'store.query')
+    }
+    throw new InvalidArgumentError(
+      'store.query expects a queryDb/signal/computed definition, a query builder (e.g. tables.todos.where({...})) ' +
+        'or a raw query ({ query, bindValues, schema }).',
+    )
+  }
+
+  /**
+   * Calls `onUpdate` with the query's value now (unless `skipInitialRun`) and after every commit that
+   * changed it. A commit notifies each subscriber at most once.
+   *
+   * @returns a function that ends the subscription.
+   */
+  subscribe<Q extends Queryable<any>>(
+    query: Q,
+    onUpdate: (value: QueryableResult<Q>) => void,
+    options: SubscribeOptions = {},
+  ): () => void {
+    this.assertRunning('subscribe')
+    const def = this.toLiveQueryDef(query)
+    const { node, release } = this.registry.acquire(def)
+    let initial = true
+    let effect: ReturnType<ReactiveGraph['makeEffect']>
+    try {
+      effect = this.graph.makeEffect(
+        (get) => {
+          if (initial) {
+            const value = get(node)
+            initial = false
+            if (options.skipInitialRun !== true) onUpdate(value as QueryableResult<Q>)
+            return
+          }
+          let value: unknown
+          try {
+            value = get(node)
+          } catch (error) {
+            ;(options.onError ?? reportSubscriptionError(def.label))(error)
+            return
+          }
+          onUpdate(value as QueryableResult<Q>)
+        },
+        { label: `subscribe(${def.label})` },
+      )
+    } catch (error) {
+      release()
+      throw error
+    }
+    let subscribed = true
+    return () => {
+      if (!subscribed) return
+      subscribed = false
+      this.registry.disposeNode(effect)
+      release()
+    }
+  }
+
+  /**
+   * Sets a signal's value in this store (or updates it from the previous value).
+   *
+   * @example
+   * store.setSignal(num$, (prev) => prev + 1)
+   */
+  setSignal<T>(signal: SignalDef<T>, value: T | ((previous: T) => T)): void {
+    this.assertRunning('setSignal')
+    if (!isSignalDef(signal)) throw new InvalidArgumentError('store.setSignal expects a signal created with signal().')
+    const node = this.registry.signalNode(signal) as RefNode<T>
+    const next = typeof value === 'function' ? (value as (previous: T) => T)(node.value) : value
+    this.graph.setRef(node, next)
+  }
+
+  /** Resolves once every event committed so far is written by the leader (durable on persisted adapters). */
+  async flush(): Promise<void> {
+    await this.session.leader.flush()
+  }
+
+  /** Writes pending events, releases the databases and ends the store. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.isShutdown) return
+    this.isShutdown = true
+    unregisterDebugStore(this)
+    await this.session.leader.shutdown()
+    this.session.sqliteDb.close()
+  }
+
+  private prepareEvent(event: CommittableEvent) {
+    const def = this.schema.eventsByName.get(event?.name)
+    if (def === undefined) throw new UnknownEventError(String(event?.name))
+    const args = withSessionId(event.args, this.sessionId)
+    return { name: def.name, args, encodedArgs: encodeEventArgs(def, args), clientOnly: def.options.clientOnly }
+  }
+
+  private tableRef(table: string): RefNode<number> {
+    let ref = this.tableRefs.get(table)
+    if (ref === undefined) {
+      ref = this.graph.makeRef(0, { label: `table:${table}` })
+      this.tableRefs.set(table, ref)
+    }
+    return ref
+  }
+
+  private refreshTables(tables: ReadonlySet<string>): void {
+    if (tables.size === 0) return
+    this.graph.batch(() => {
+      for (const table of tables) {
+        const ref = this.tableRefs.get(table)
+        if (ref !== undefined) this.graph.setRef(ref, ref.value + 1)
+      }
+    })
+  }
+
+  private toLiveQueryDef(query: unknown): LiveQueryDef<unknown> {
+    if (isLiveQueryDef(query)) return query
+    const input = isTableDef(query) ? query.query : query
+    if (isQueryBuilder(input)) return queryDb(input)
+    throw new InvalidArgumentError(
+      'store.subscribe expects a queryDb/signal/computed definition or a query builder (e.g. tables.todos.where({...})).',
+    )
+  }
+
+  private assertRunning(action: string): void {
+    if (this.isShutdown) throw new StoreShutdownError(this.storeId, action)
+  }
+
+  private makeDevHelpers(): StoreDevHelpers {
+    const exportDb = () => {
+      this.assertRunning('export the database')
+      return this.session.sqliteDb.export()
+    }
+    const exportEventlogDb = () => {
+      this.assertRunning('export the eventlog')
+      return this.session.leader.exportEventlog()
+    }
+    return {
+      exportDb,
+      exportEventlogDb,
+      downloadDb: exportDb,
+      downloadEventlogDb: exportEventlogDb,
+      syncStates: async () => ({
+        session: { head: this.head, headString: seqNumToString(this.head) },
+        leader: await this.session.leader.syncState(),
+      }),
+      hardReset: async () => {
+        this.assertRunning('hard-reset')
+        this.isShutdown = true
+        unregisterDebugStore(this)
+        await this.session.leader.hardReset()
+        this.session.sqliteDb.close()
+      },
+    }
+  }
+}
+
+/** Replaces a `SessionIdSymbol` id (client documents) with the session's id before storing. */
+const withSessionId = (args: unknown, sessionId: string): unknown =>
+  typeof args === 'object' && args !== null && (args as { id?: unknown }).id === SessionIdSymbol
+    ? { ...args, id: sessionId }
+    : args
+
+const reportSubscriptionError = (label: string) => (error: unknown) => {
+  console.error(`[cairn] subscription to "${label}" failed to refresh:`, error)
+}
+
+type DebugRegistry = Record<string, Store<any>>
+const debugRegistry = (): DebugRegistry => {
+  const g = globalThis as { __debugLiveStore?: DebugRegistry }
+  return (g.__debugLiveStore ??= {})
+}
+
+/** Makes the store reachable as `globalThis.__debugLiveStore[storeId]` for debugging. */
+export const registerDebugStore = (store: Store<any>): void => {
+  debugRegistry()[store.storeId] = store
+}
+
+const unregisterDebugStore = (store: Store<any>): void => {
+  const registry = debugRegistry()
+  if (registry[store.storeId] === store) delete registry[store.storeId]
+}

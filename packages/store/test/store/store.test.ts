@@ -1,0 +1,211 @@
+import { computed, queryDb, signal, sql, Schema } from '@cairn/store'
+import { afterEach, describe, expect, it } from 'vitest'
+import { events, makeStore, tables } from './fixtures.js'
+
+const stores: Array<{ shutdown(): Promise<void> }> = []
+const store = async (storeId?: string) => {
+  const created = await makeStore(storeId)
+  stores.push(created)
+  return created
+}
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.shutdown()))
+})
+
+const dump = (s: Awaited<ReturnType<typeof makeStore>>) =>
+  s.query({ query: 'SELECT * FROM todos ORDER BY id', bindValues: [] })
+
+describe('commit and query', () => {
+  it('materializes committed events and decodes rows to app types', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'Buy milk' }))
+    const deletedAt = new Date('2026-01-02T03:04:05.000Z')
+    s.commit(events.todoDeleted({ id: 'a', deletedAt }))
+    expect(s.query(tables.todos)).toEqual([{ id: 'a', text: 'Buy milk', completed: false, deletedAt }])
+    s.commit(events.todoCompleted({ id: 'a' }))
+    expect(s.query(tables.todos.where({ id: 'a' }).first())?.completed).toBe(true)
+  })
+
+  it('commits many events in one transaction', async () => {
+    const s = await store()
+    s.commit(...Array.from({ length: 100 }, (_, i) => events.todoCreated({ id: `t${i}`, text: `todo ${i}` })))
+    expect(s.query(tables.todos.count())).toBe(100)
+    const { session } = await s._dev.syncStates()
+    expect(session.headString).toBe('e100')
+  })
+
+  it('runs raw SQL writes and ctx.query reads inside the materializer', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'old' }))
+    s.commit(events.todoRenamedRaw({ id: 'a', text: 'new' }))
+    expect(s.query(tables.todos.select('text'))).toEqual(['new'])
+  })
+
+  it('queries with raw SQL, bind values and a result schema', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'Alice' }), events.todoCreated({ id: 'b', text: 'Bob' }))
+    const count$ = queryDb({
+      query: sql`select count(*) as count from todos where text != $text`,
+      bindValues: { text: 'Bob' },
+      schema: Schema.Struct({ count: Schema.Number }).pipe(Schema.pluck('count'), Schema.Array, Schema.headOrElse()),
+    })
+    expect(s.query(count$)).toBe(1)
+  })
+})
+
+describe('bad input changes nothing', () => {
+  it('invalid event args throw a typed error naming the event', async () => {
+    const s = await store()
+    expect(() => events.todoCreated({ id: 'a', text: 42 as unknown as string })).toThrowError(
+      expect.objectContaining({ _tag: 'InvalidEventArgsError', message: expect.stringContaining('v1.TodoCreated') }),
+    )
+    expect(() => s.commit({ name: 'v1.TodoCreated', args: { id: 1 } })).toThrowError(
+      expect.objectContaining({ _tag: 'EventEncodeError', eventName: 'v1.TodoCreated' }),
+    )
+    expect(s.query(tables.todos.count())).toBe(0)
+  })
+
+  it('an unknown event throws UnknownEventError', async () => {
+    const s = await store()
+    expect(() => s.commit({ name: 'v1.Nope', args: {} })).toThrowError(expect.objectContaining({ _tag: 'UnknownEventError' }))
+  })
+
+  it('a failing materializer rolls back the whole commit', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'keep me' }))
+    const before = dump(s)
+    const eventlogBefore = await s._dev.exportEventlogDb()
+    expect(() =>
+      s.commit(events.todoCreated({ id: 'b', text: 'not stored' }), events.todoExploded({ id: 'a' })),
+    ).toThrowError(expect.objectContaining({ _tag: 'MaterializerError', eventName: 'v1.TodoExploded' }))
+    expect(() => s.commit(events.todoRenamedRaw({ id: 'zzz', text: 'x' }))).toThrowError(/no todo zzz/)
+    expect(dump(s)).toEqual(before)
+    expect(await s._dev.exportEventlogDb()).toEqual(eventlogBefore)
+    expect((await s._dev.syncStates()).session.headString).toBe('e1')
+    s.commit(events.todoCreated({ id: 'c', text: 'still works' }))
+    expect((await s._dev.syncStates()).session.headString).toBe('e2')
+  })
+
+  it('invalid SQL in a raw query throws a QueryError', async () => {
+    const s = await store()
+    expect(() => s.query(queryDb({ query: 'select * from nowhere', schema: Schema.Array(Schema.Unknown) }))).toThrowError(
+      expect.objectContaining({ _tag: 'QueryError', message: expect.stringContaining('nowhere') }),
+    )
+  })
+
+  it('a result that does not match the schema throws a QueryError', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'x' }))
+    const wrong$ = queryDb({ query: 'select id from todos', schema: Schema.Array(Schema.Struct({ id: Schema.Number })) })
+    expect(() => s.query(wrong$)).toThrowError(expect.objectContaining({ _tag: 'QueryError' }))
+  })
+})
+
+describe('reactivity', () => {
+  it('notifies a subscriber once per commit and only when its result changed', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'a' }))
+    const seen: number[] = []
+    const active$ = queryDb(tables.todos.count().where({ completed: false }), { label: 'active$' })
+    const unsubscribe = s.subscribe(active$, (count) => seen.push(count))
+    s.commit(events.todoCreated({ id: 'b', text: 'b' }), events.todoCreated({ id: 'c', text: 'c' }))
+    s.commit(events.todoDeleted({ id: 'a', deletedAt: new Date() })) // writes todos, count unchanged
+    s.commit(events.todoCompleted({ id: 'a' }))
+    unsubscribe()
+    s.commit(events.todoCompleted({ id: 'b' }))
+    expect(seen).toEqual([1, 3, 2])
+  })
+
+  it('does not re-run queries on tables a commit did not write', async () => {
+    const s = await store()
+    let runs = 0
+    const todos$ = queryDb(tables.todos.select('id'), { map: (ids) => (runs++, ids) })
+    s.subscribe(todos$, () => {})
+    s.commit(tables.uiState.set({ newTodoText: 'typing' }))
+    expect(runs).toBe(1)
+    s.commit(events.todoCreated({ id: 'a', text: 'a' }))
+    expect(runs).toBe(2)
+  })
+
+  it('signals, computed and queries that depend on them', async () => {
+    const s = await store()
+    const num$ = signal(0, { label: 'num$' })
+    const duplicated$ = computed((get) => get(num$) * 2, { label: 'duplicated$' })
+    const increment = () => s.setSignal(num$, (prev) => prev + 1)
+    increment()
+    increment()
+    expect(s.query(num$)).toBe(2)
+    expect(s.query(duplicated$)).toBe(4)
+
+    const showCompleted$ = signal(false, { label: 'showCompleted$' })
+    const todos$ = queryDb(
+      (get) => tables.todos.select('id').where(get(showCompleted$) ? { completed: true } : {}),
+      { label: 'todos$' },
+    )
+    s.commit(events.todoCreated({ id: 'a', text: 'a' }), events.todoCreated({ id: 'b', text: 'b' }))
+    s.commit(events.todoCompleted({ id: 'b' }))
+    const seen: string[][] = []
+    s.subscribe(todos$, (ids) => seen.push([...ids]))
+    s.setSignal(showCompleted$, true)
+    expect(seen).toEqual([['a', 'b'], ['b']])
+  })
+
+  it('definitions with equal deps share one node', async () => {
+    const s = await store()
+    let runs = 0
+    const todos$ = (completed: boolean) =>
+      queryDb(
+        () => {
+          runs++
+          return tables.todos.where({ completed })
+        },
+        { label: 'todos$', deps: [completed] },
+      )
+    const un1 = s.subscribe(todos$(true), () => {})
+    const un2 = s.subscribe(todos$(true), () => {})
+    expect(runs).toBe(1)
+    un1()
+    un2()
+  })
+
+  it('client documents: per-session value with defaults, set merges', async () => {
+    const s = await store()
+    const uiState$ = tables.uiState.get()
+    expect(s.query(uiState$)).toEqual({ newTodoText: '', filter: 'all' })
+    const seen: unknown[] = []
+    s.subscribe(uiState$, (value) => seen.push(value))
+    s.commit(tables.uiState.set({ filter: 'active' }))
+    s.commit(tables.uiState.set({ newTodoText: 'Buy' }))
+    expect(s.query(uiState$)).toEqual({ newTodoText: 'Buy', filter: 'active' })
+    expect(seen).toHaveLength(3)
+    const { session } = await s._dev.syncStates()
+    expect(session.headString).toBe('e0.2') // client-only events keep the global number
+  })
+})
+
+describe('stores', () => {
+  it('are isolated by storeId', async () => {
+    const a = await store('a')
+    const b = await store('b')
+    a.commit(events.todoCreated({ id: 'x', text: 'only in a' }))
+    expect(a.query(tables.todos.count())).toBe(1)
+    expect(b.query(tables.todos.count())).toBe(0)
+  })
+
+  it('refuses use after shutdown with a typed error', async () => {
+    const s = await makeStore()
+    await s.shutdown()
+    expect(() => s.query(tables.todos)).toThrowError(expect.objectContaining({ _tag: 'StoreShutdownError' }))
+    expect(() => s.commit(events.todoCreated({ id: 'a', text: 'a' }))).toThrowError(
+      expect.objectContaining({ _tag: 'StoreShutdownError' }),
+    )
+  })
+
+  it('exports the state and eventlog databases as SQLite files', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'a' }))
+    const header = 'SQLite format 3\0'
+    expect(new TextDecoder().decode(s._dev.exportDb().slice(0, 16))).toBe(header)
+    expect(new TextDecoder().decode((await s._dev.exportEventlogDb()).slice(0, 16))).toBe(header)
+  })
+})
