@@ -6,7 +6,7 @@ import { events, schema, tables } from './schema.js'
 const adapter = makeAdapter({ storage: { type: 'in-memory' } })
 const store = await createStorePromise({ schema, adapter, storeId: 'node-todomvc' })
 
-const uiState$ = queryDb(tables.uiState.get(), { label: "uiState" })
+const uiState$ = tables.uiState.get()
 const visibleTodos$ = queryDb(
   (get) => {
     const { filter } = get(uiState$)

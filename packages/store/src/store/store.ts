@@ -105,7 +105,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       db: this.session.sqliteDb,
       sessionId: this.sessionId,
       tableRef: (table) => this.tableRef(table),
-      read: (get, def) => this.registry.read(get, def),
+      // `get(tables.uiState.get())` hands over a builder: it becomes a queryDb keyed by its SQL.
+      read: (get, def) => this.registry.read(get, isLiveQueryDef(def) ? def : (this.toLiveQueryDef(def) as typeof def)),
     }
     this.registry = new QueryRegistry(this.graph, () => this.runtime)
     this._dev = this.makeDevHelpers()
