@@ -58,7 +58,7 @@ const HELP = `Usage: node bench/run.mjs [options]     (or: npm run bench -- [opt
   --scenario A[,B]     run only these scenarios
   --record             append this run to bench/results/history.json (committed)
   --verbose, -v        stream the children's stderr (progress, library logs)
-  --no-build           do not run \`tsc -b\` before measuring Cairn (it is incremental: fast when up to date)
+  --no-build           do not build Cairn (tsc -b + bundles) before measuring (incremental: fast when up to date)
 
 Scenarios: ${allSuites.map((s) => s.scenarios.map((c) => `${s.name}/${c.name}`).join(', ')).join(', ')}`
 
@@ -215,10 +215,14 @@ async function main() {
   if (runCairn && opts.build) {
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc')
     if (existsSync(tsc)) {
-      log('bench: tsc -b …')
+      log('bench: tsc -b + bundles …')
       const r = spawnSync(process.execPath, [tsc, '-b'], { cwd: repoRoot, stdio: ['ignore', 2, 2] })
-      build = { ok: r.status === 0 }
-      if (!build.ok) log('bench: WARNING: `tsc -b` failed; Cairn is measured from whatever dist/ holds (possibly stale or missing)')
+      const bundles =
+        r.status === 0
+          ? spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build-bundles.mjs'), '--if-stale'], { cwd: repoRoot, stdio: ['ignore', 2, 2] })
+          : r
+      build = { ok: bundles.status === 0 }
+      if (!build.ok) log('bench: WARNING: the build failed; Cairn is measured from whatever dist/ holds (possibly stale or missing)')
     }
   }
 
@@ -362,7 +366,7 @@ async function main() {
       out.push('Notes and missing values:')
       for (const n of notes.keys()) out.push(`  - ${n}`)
     }
-    if (build && !build.ok) out.push('', 'WARNING: `tsc -b` failed: Cairn figures come from a possibly stale dist/.')
+    if (build && !build.ok) out.push('', 'WARNING: the build failed: Cairn figures come from a possibly stale dist/.')
     process.stdout.write(out.join('\n') + '\n')
   }
 

@@ -21,7 +21,7 @@ export class MaterializerError extends CairnError {
     cause: unknown,
   ) {
     super(
-      `The materializer of event "${eventName}" (${seqNum}) failed: ${describe(cause)}. ` +
+      `The materializer of event "${eventName}" (${seqNum}) failed: ${describe(cause).replace(/\.$/, '')}. ` +
         `The commit was rolled back: no event of it was stored and the state is unchanged. ` +
         `Fix the materializer or the event arguments.`,
       { cause },

@@ -1,0 +1,99 @@
+// The published entries (`dist/`, built by `npm run build`: declarations from `tsc -b`, JavaScript
+// bundled by scripts/build-bundles.mjs) load in plain Node and work. The other tests import the
+// packages' `src/` through the `source` export condition; these spawn `node` with the default
+// conditions, as an app would.
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ensureBundlesBuilt, repoRoot, runFixture } from './helpers.js'
+
+const PACKAGES = ['store', 'sqlite', 'adapter-node']
+
+const listFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
+
+beforeAll(() => ensureBundlesBuilt(), 120_000)
+
+describe('built packages', () => {
+  it('every exports entry points at files that exist (types from tsc, JavaScript from the bundler)', () => {
+    for (const name of PACKAGES) {
+      const pkgDir = join(repoRoot, 'packages', name)
+      const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+        exports: Record<string, { source: string; types: string; default: string }>
+      }
+      for (const [subpath, target] of Object.entries(pkg.exports)) {
+        for (const condition of ['source', 'types', 'default'] as const) {
+          expect(existsSync(join(pkgDir, target[condition])), `${name} exports["${subpath}"].${condition}`).toBe(true)
+        }
+      }
+    }
+  })
+
+  it('contain each source module once: no module is bundled into two files or two packages', () => {
+    const owner = new Map<string, string>()
+    for (const name of PACKAGES) {
+      const dist = join(repoRoot, 'packages', name, 'dist')
+      for (const mapFile of listFiles(dist).filter((f) => f.endsWith('.js.map'))) {
+        const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] }
+        for (const source of map.sources) {
+          const file = relative(repoRoot, resolve(join(mapFile, '..'), source))
+          if (file.startsWith('\0') || file.includes('rolldown/runtime')) continue
+          const chunk = relative(repoRoot, mapFile)
+          expect(owner.get(file), `${file} is in ${owner.get(file)} and ${chunk}`).toBeUndefined()
+          owner.set(file, chunk)
+          // A package bundles only its own sources (plus any third-party code it chose to inline).
+          if (file.startsWith('packages/')) expect(file.startsWith(`packages/${name}/src/`), `${chunk} bundles ${file}`).toBe(true)
+        }
+      }
+    }
+    expect(owner.size).toBeGreaterThan(10)
+  })
+
+  it('import in plain node loads a few dist files and no src file', async () => {
+    const { report } = await runFixture<{ urls: string[] }>('loaded-files.mjs', ['@cairn/store', '@cairn/adapter-node'])
+    const ours = report.urls.filter((u) => u.startsWith('file:') && u.includes('/packages/'))
+    expect(ours.every((u) => /\/packages\/[^/]+\/dist\//.test(u)), ours.join('\n')).toBe(true)
+    expect(ours.length).toBeLessThanOrEqual(10)
+    expect(ours.some((u) => u.endsWith('/packages/store/dist/index.js'))).toBe(true)
+    expect(ours.some((u) => u.endsWith('/packages/adapter-node/dist/index.js'))).toBe(true)
+  })
+
+  it('work end to end from dist: in-memory store, commit, query, subscribe, client document', async () => {
+    type Report = {
+      resolved: Record<string, string>
+      sqliteExports: string[]
+      adapterToolkitExports: string[]
+      isStore: boolean
+      rows: unknown
+      openCount: number
+      ui: unknown
+      longTexts: string[]
+      seen: string[][]
+      invalid: { isInvalidEventArgsError: boolean; message: string }
+      head: string
+      seqOrder: boolean
+    }
+    const { report, stderr } = await runFixture<Report>('dist-smoke.mjs')
+    expect(stderr).toBe('')
+    expect(report.resolved['@cairn/store']).toMatch(/\/packages\/store\/dist\/index\.js$/)
+    expect(report.resolved['@cairn/store/adapter']).toMatch(/\/packages\/store\/dist\/adapter\/index\.js$/)
+    expect(report.resolved['@cairn/sqlite']).toMatch(/\/packages\/sqlite\/dist\/index\.js$/)
+    expect(report.resolved['@cairn/adapter-node']).toMatch(/\/packages\/adapter-node\/dist\/index\.js$/)
+    expect(report.sqliteExports).toContain('loadSqlite')
+    expect(report.adapterToolkitExports).toEqual(expect.arrayContaining(['makeLocalLeader', 'ROOT_SEQ_NUM', 'compareSeqNum']))
+    expect(report.isStore).toBe(true)
+    expect(report.rows).toEqual([
+      { id: 'a', text: 'Buy milk', completed: true, deletedAt: null },
+      { id: 'b', text: 'Walk the dog', completed: false, deletedAt: 1234 },
+      { id: 'c', text: 'Write docs', completed: false, deletedAt: null },
+    ])
+    expect(report.openCount).toBe(2)
+    expect(report.ui).toEqual({ filter: 'completed' })
+    expect(report.longTexts).toEqual(['Write docs'])
+    expect(report.seen.at(-1)).toEqual(['c'])
+    expect(report.invalid.isInvalidEventArgsError).toBe(true)
+    expect(report.invalid.message).toContain('id: Expected string, got number 1')
+    expect(report.head).toBe('e5.1')
+    expect(report.seqOrder).toBe(true)
+  })
+})
