@@ -6,6 +6,7 @@
 export const SQLITE_OK = 0
 export const SQLITE_ABORT = 4
 export const SQLITE_NOMEM = 7
+export const SQLITE_CANTOPEN = 14
 export const SQLITE_MISMATCH = 20
 export const SQLITE_MISUSE = 21
 export const SQLITE_RANGE = 25
@@ -20,6 +21,9 @@ export const SQLITE_BLOB = 4
 
 /** Destructor value telling SQLite to copy bound text or blobs before the call returns. */
 export const SQLITE_TRANSIENT = -1
+
+export const SQLITE_OPEN_READWRITE = 0x02
+export const SQLITE_OPEN_CREATE = 0x04
 
 export const SQLITE_PREPARE_PERSISTENT = 0x01
 

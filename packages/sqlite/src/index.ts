@@ -1,7 +1,9 @@
 /**
  * `@cairn/sqlite`: Cairn's `SqliteDb` contract implemented on the official SQLite wasm build
  * (`@sqlite.org/sqlite-wasm`), with a prepared-statement cache, table-level read/write tracking and
- * the session extension for changesets.
+ * the session extension for changesets. Databases live in memory, or in Node in files.
  */
 export { loadSqlite } from './load-sqlite.js'
+export type { OpenFileOptions, WasmSqliteDbFactory } from './wasm-sqlite-db.js'
 export { SqliteError } from './sqlite-error.js'
+export { DatabaseLockedError } from './database-locked-error.js'

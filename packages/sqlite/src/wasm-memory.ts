@@ -57,6 +57,19 @@ export class WasmMemory {
     return (ints[index]! >>> 0) + ints[index + 1]! * 2 ** 32
   }
 
+  /** Stores a non-negative integer below 2^53 as an int64 at a 4-byte aligned address. */
+  setInt64(pointer: number, value: number): void {
+    const ints = this.#heap32()
+    const index = pointer >> 2
+    ints[index] = value % 2 ** 32
+    ints[index + 1] = Math.floor(value / 2 ** 32)
+  }
+
+  /** Stores a double at `pointer`. */
+  setFloat64(pointer: number, value: number): void {
+    new DataView(this.heap8().buffer).setFloat64(pointer, value, true)
+  }
+
   /** A JS copy of `length` heap bytes at `pointer`. */
   copyOut(pointer: number, length: number): Uint8Array {
     return this.heap8().slice(pointer, pointer + length)

@@ -1,8 +1,20 @@
 import type { BindValues, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '@cairn/store'
 import { bindParameters } from './bind.js'
 import { applyChangeset, invertChangeset } from './changeset.js'
-import { SQLITE_DONE, SQLITE_MISUSE, SQLITE_OK, SQLITE_ROW } from './constants.js'
+import { copyDatabase } from './backup.js'
+import {
+  SQLITE_CANTOPEN,
+  SQLITE_DONE,
+  SQLITE_MISUSE,
+  SQLITE_NOTADB,
+  SQLITE_OK,
+  SQLITE_OPEN_CREATE,
+  SQLITE_OPEN_READWRITE,
+  SQLITE_ROW,
+} from './constants.js'
+import { DatabaseLockedError } from './database-locked-error.js'
 import { sqliteFailure } from './failure.js'
+import type { FileVfs } from './file-vfs.js'
 import { prepareStatement, type PreparedStatement } from './prepare.js'
 import { readRow } from './read-row.js'
 import type { SqliteRuntime } from './runtime.js'
@@ -13,32 +25,132 @@ import { StatementCache } from './statement-cache.js'
 
 const STATEMENT_CACHE_SIZE = 256
 
-/** Opens in-memory databases on one initialised wasm module. */
+/** Options of `openFile`. */
+export interface OpenFileOptions {
+  /** Create the file (an empty database) if it does not exist. Default `true`. */
+  readonly create?: boolean
+  /**
+   * `'full'` (default, `PRAGMA synchronous=FULL`): every commit is synced to disk before it returns,
+   * so it survives a crash of the process and of the machine. `'normal'`: the write-ahead log is
+   * synced only when it is checkpointed, so commits are faster and survive the process crashing, but
+   * the last ones may be lost on power loss.
+   */
+  readonly synchronous?: 'full' | 'normal'
+}
+
+/** Opens databases, in memory or (with a file VFS, i.e. in Node) in files, on one wasm module. */
 export class WasmSqliteDbFactory implements SqliteDbFactory {
   readonly #runtime: SqliteRuntime
+  readonly #installFileVfs: ((runtime: SqliteRuntime) => FileVfs) | undefined
 
-  constructor(runtime: SqliteRuntime) {
+  /** `installFileVfs` provides the VFS of `openFile`; without one, `openFile` throws. */
+  constructor(runtime: SqliteRuntime, installFileVfs?: (runtime: SqliteRuntime) => FileVfs) {
     this.#runtime = runtime
+    this.#installFileVfs = installFileVfs
   }
 
   /** A fresh, empty `:memory:` database. */
   openInMemory(): SqliteDb {
-    const runtime = this.#runtime
-    const { capi, memory, raw } = runtime
-    const slot = memory.outSlot(0)
-    const rc = capi.sqlite3_open_v2(':memory:', slot, capi.SQLITE_OPEN_READWRITE | capi.SQLITE_OPEN_CREATE, 0)
-    const db = memory.int32At(slot)
-    if (rc !== SQLITE_OK) {
-      const error = sqliteFailure(runtime, db, rc, {
-        what: 'Could not open an in-memory database',
-        hint: 'SQLite only refuses this when the wasm heap is exhausted; close unused databases.',
-      })
-      raw.sqlite3_close_v2(db)
-      throw error
-    }
-    raw.sqlite3_extended_result_codes(db, 1)
-    return new WasmSqliteDb(runtime, db)
+    return new WasmSqliteDb(this.#runtime, openMemoryConnection(this.#runtime), undefined)
   }
+
+  /**
+   * Opens the database file at `path` (creating it unless `create: false`), for this connection
+   * only. It runs in WAL mode with exclusive locking, and a lock file next to it (`<path>.lock`) keeps
+   * other processes out until `close()`.
+   *
+   * Throws a DatabaseLockedError when another connection (in this or another process) has the file
+   * open, and a SqliteError when the directory or (with `create: false`) the file does not exist
+   * (code SQLITE_CANTOPEN) or the file is not a database (SQLITE_NOTADB, the file is left unchanged).
+   */
+  openFile(path: string, options?: OpenFileOptions): SqliteDb {
+    const runtime = this.#runtime
+    if (this.#installFileVfs === undefined) {
+      throw new SqliteError({
+        problem: 'openFile is not available here: there is no file system VFS outside of Node',
+        code: SQLITE_CANTOPEN,
+        hint: 'Use openInMemory(), or a SqliteDbFactory made for this platform.',
+      })
+    }
+    const vfs = this.#installFileVfs(runtime)
+    const create = options?.create ?? true
+    const absolute = vfs.resolve(path, create)
+    const flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+    const db = new WasmSqliteDb(runtime, openConnection(runtime, absolute, flags, vfs), absolute)
+    try {
+      // Exclusive locking first: WAL then keeps its index in heap memory and needs no shared memory
+      // (which the VFS does not provide). The journal_mode pragma is the first read of the file.
+      db.execute('PRAGMA locking_mode = EXCLUSIVE')
+      const mode = db.select<{ journal_mode: string }>('PRAGMA journal_mode = WAL')[0]?.journal_mode
+      if (mode !== 'wal') {
+        throw new SqliteError({
+          problem: `Could not switch the database file ${absolute} to WAL mode (it stayed in ${mode} mode)`,
+          code: SQLITE_CANTOPEN,
+          hint: 'Check that the file and its directory are writable.',
+        })
+      }
+      db.execute(`PRAGMA synchronous = ${options?.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
+    } catch (error) {
+      db.close()
+      throw describeOpenFailure(error, absolute)
+    }
+    return db
+  }
+}
+
+/** A new `:memory:` connection. */
+function openMemoryConnection(runtime: SqliteRuntime): number {
+  return openConnection(runtime, ':memory:', SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, undefined)
+}
+
+/** sqlite3_open_v2 with extended result codes on; throws a typed error on failure. */
+function openConnection(runtime: SqliteRuntime, filename: string, flags: number, vfs: FileVfs | undefined): number {
+  const { capi, memory, raw } = runtime
+  const slot = memory.outSlot(0)
+  const rc = capi.sqlite3_open_v2(filename, slot, flags, vfs?.name ?? 0)
+  const db = memory.int32At(slot)
+  if (rc !== SQLITE_OK) {
+    const vfsFailure = vfs?.takeOpenFailure(filename)
+    const error =
+      vfsFailure instanceof DatabaseLockedError
+        ? vfsFailure
+        : vfs === undefined
+          ? sqliteFailure(runtime, db, rc, {
+              what: 'Could not open an in-memory database',
+              hint: 'SQLite only refuses this when the wasm heap is exhausted; close unused databases.',
+            })
+          : new SqliteError({
+              problem: `Could not open the database file ${filename}: ${describeCause(vfsFailure) ?? capi.sqlite3_errstr(rc)}`,
+              code: rc,
+              hint: 'Check that the file and its directory exist and are readable and writable by this process.',
+            })
+    raw.sqlite3_close_v2(db)
+    throw error
+  }
+  raw.sqlite3_extended_result_codes(db, 1)
+  return db
+}
+
+/** The message of a Node error, if `error` is one. */
+function describeCause(error: unknown): string | undefined {
+  return error instanceof Error ? error.message : undefined
+}
+
+/** Gives the failure of the first statements on a newly opened file a message about the file. */
+function describeOpenFailure(error: unknown, path: string): unknown {
+  if (!(error instanceof SqliteError)) return error
+  if ((error.code & 0xff) === SQLITE_NOTADB) {
+    return new SqliteError({
+      problem: `The file ${path} is not a SQLite database (or it is encrypted or damaged)`,
+      code: error.code,
+      hint: 'The file was left unchanged. Pass the path of a SQLite database file, or a path where no file exists yet to create one.',
+    })
+  }
+  return new SqliteError({
+    problem: `Could not open the database file ${path}: ${error.message.split('\n')[0]}`,
+    code: error.code,
+    hint: 'Check that the file and its directory are readable and writable, and that the file is a SQLite database.',
+  })
 }
 
 /** One sqlite3 connection behind the synchronous SqliteDb contract. */
@@ -46,6 +158,8 @@ class WasmSqliteDb implements SqliteDb {
   readonly #runtime: SqliteRuntime
   /** 0 once closed. */
   #db: number
+  /** The absolute path of the database file; undefined for an in-memory database. */
+  readonly #path: string | undefined
   readonly #statements: StatementCache
   readonly #sessions = new Set<WasmSqliteSession>()
   /**
@@ -54,9 +168,10 @@ class WasmSqliteDb implements SqliteDb {
    */
   #schemaUncommitted = false
 
-  constructor(runtime: SqliteRuntime, db: number) {
+  constructor(runtime: SqliteRuntime, db: number, path: string | undefined) {
     this.#runtime = runtime
     this.#db = db
+    this.#path = path
     this.#statements = new StatementCache(STATEMENT_CACHE_SIZE, (statement) =>
       runtime.raw.sqlite3_finalize(statement.pointer),
     )
@@ -112,7 +227,8 @@ class WasmSqliteDb implements SqliteDb {
     }
     // Prepared statements belong to the schema being replaced.
     this.#statements.clear()
-    importDatabase(this.#runtime, db, bytes)
+    if (this.#path === undefined) importDatabase(this.#runtime, db, bytes)
+    else this.#importIntoFile(db, bytes)
   }
 
   close(): void {
@@ -124,12 +240,43 @@ class WasmSqliteDb implements SqliteDb {
     this.#db = 0
   }
 
+  /**
+   * sqlite3_deserialize would swap the file for a memory buffer (later writes would never reach the
+   * file), so the bytes are loaded into a scratch in-memory database and copied into the file with
+   * the backup API: one write transaction, journaled and synced like any other commit. The file takes
+   * the page size of the imported database.
+   */
+  #importIntoFile(db: number, bytes: Uint8Array): void {
+    const runtime = this.#runtime
+    if (runtime.raw.sqlite3_get_autocommit(db) === 0) {
+      throw new SqliteError({
+        problem: `Could not import into the database file ${this.#path}: a transaction is open`,
+        code: SQLITE_MISUSE,
+        hint: 'Import outside of a transaction. The database was left unchanged.',
+      })
+    }
+    const source = new WasmSqliteDb(runtime, openMemoryConnection(runtime), undefined)
+    try {
+      source.import(bytes)
+      // In WAL mode the backup cannot change the page size, and the imported database may have
+      // another one; with a rollback journal it can, and the copy is just as atomic and durable.
+      this.execute('PRAGMA journal_mode = DELETE')
+      try {
+        copyDatabase(runtime, source.#open(), db)
+      } finally {
+        this.execute('PRAGMA journal_mode = WAL')
+      }
+    } finally {
+      source.close()
+    }
+  }
+
   #open(): number {
     if (this.#db === 0) {
       throw new SqliteError({
         problem: 'The database is closed',
         code: SQLITE_MISUSE,
-        hint: 'Open a new database with openInMemory(); a closed SqliteDb cannot be used again.',
+        hint: 'Open the database again (openInMemory() or openFile()); a closed SqliteDb cannot be used again.',
       })
     }
     return this.#db

@@ -1,0 +1,62 @@
+import type { FileVfs } from '../file-vfs.js'
+import type { SqliteRuntime } from '../runtime.js'
+import { SqliteError } from '../sqlite-error.js'
+import { MAX_PATHNAME } from './constants.js'
+import { ioMethods } from './io-methods.js'
+import { resolveDatabasePath } from './resolve-path.js'
+import { vfsMethods } from './vfs-methods.js'
+import type { VfsState } from './vfs-state.js'
+
+/** The name the VFS is registered under, for `sqlite3_open_v2`. */
+export const NODE_FS_VFS_NAME = 'cairn-nodefs'
+
+const installed = new WeakMap<SqliteRuntime, FileVfs>()
+
+/**
+ * Registers the node:fs VFS in the wasm module of `runtime` (once; later calls return the same one).
+ * It is not made the default VFS: only `openFile` uses it, by name.
+ */
+export function installNodeFsVfs(runtime: SqliteRuntime): FileVfs {
+  let vfs = installed.get(runtime)
+  if (vfs === undefined) {
+    vfs = install(runtime)
+    installed.set(runtime, vfs)
+  }
+  return vfs
+}
+
+function install(runtime: SqliteRuntime): FileVfs {
+  const { capi, wasm, memory } = runtime
+  const state: VfsState = { wasm, memory, files: new Map(), lastOpenFailure: undefined }
+
+  // Both structs live as long as the module: SQLite keeps pointers to them.
+  const io = new capi.sqlite3_io_methods()
+  ;(io as unknown as { $iVersion: number }).$iVersion = 1
+  io.installMethods(ioMethods(state))
+
+  const vfs = new capi.sqlite3_vfs()
+  vfs.$iVersion = 2
+  // sqlite3_file holds only pMethods: the VFS keeps each file's state in a Map keyed by its pointer.
+  vfs.$szOsFile = (capi.sqlite3_file as unknown as { structInfo: { sizeof: number } }).structInfo.sizeof
+  vfs.$mxPathname = MAX_PATHNAME
+  vfs.$zName = memory.permanentCString(NODE_FS_VFS_NAME)
+  vfs.installMethods(vfsMethods(state, io.pointer))
+  const rc = capi.sqlite3_vfs_register(vfs.pointer, 0)
+  if (rc !== 0) {
+    throw new SqliteError({
+      problem: `Could not register the ${NODE_FS_VFS_NAME} VFS: ${capi.sqlite3_js_rc_str(rc)}`,
+      code: rc,
+      hint: 'This is a bug in @cairn/sqlite; please report it.',
+    })
+  }
+
+  return {
+    name: NODE_FS_VFS_NAME,
+    resolve: resolveDatabasePath,
+    takeOpenFailure(path) {
+      const failure = state.lastOpenFailure
+      state.lastOpenFailure = undefined
+      return failure?.path === path ? failure.error : undefined
+    },
+  }
+}
