@@ -6,7 +6,7 @@ export type { Adapter, AdapterArgs, BootStatus, ClientSession, LeaderSyncState, 
 export type { EncodedEvent } from '../eventlog/event.js'
 export { ROOT_SEQ_NUM, compareSeqNum, nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
 export { appendEvents, eventlogHead, initializeEventlogDb, readEvents } from '../eventlog/eventlog-db.js'
-export { initializeStateDb, readChangeset, readStateHead } from '../materializer/state-db.js'
+export { initializeStateDb, readStateHead, readUndoSegments, type UndoSegment } from '../materializer/state-db.js'
 export { makeLocalLeader } from '../leader/local-leader.js'
 export type { BindValue, BindValues, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '../sqlite/sqlite-db.js'
 export { randomId } from '../utils/random-id.js'

@@ -6,36 +6,49 @@ import type { BindValues, SqliteDb } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError } from '../store/errors.js'
 
 /**
- * Runs the event's materializer against `db` and executes the writes it returns, while a SQLite
- * session records the changes. Must run inside a transaction the caller owns.
- *
- * @returns the changeset of the event (to undo it on rebase); tables written are added to `written`.
+ * Runs the event's materializer and returns the writes it asks for, without executing them.
+ * `ctx.query` reads the current state (including earlier events of the same transaction).
  */
-export const materializeEvent = (
+export const runMaterializer = (db: SqliteDb, schema: LiveStoreSchema, event: DecodedEvent): readonly unknown[] => {
+  const materializer = schema.materializers.get(event.name)
+  if (materializer === undefined) return NO_WRITES
+  const ctx: MaterializerContext = {
+    query: ((query: unknown) => {
+      const compiled = toCompiledQuery(query, `ctx.query in ${event.name}`)
+      if (db.tablesWritten(compiled.sql).size > 0) {
+        throw new InvalidArgumentError(
+          `ctx.query in the materializer of "${event.name}" was given a write (${compiled.sql}). ` +
+            `ctx.query only reads; return writes from the materializer instead.`,
+        )
+      }
+      return runCompiledQuery(db, compiled, event.sessionId, 'ctx.query')
+    }) as MaterializerContext['query'],
+    event,
+  }
+  const result = materializer(event.args, ctx) as unknown
+  if (Array.isArray(result)) return result
+  return result === undefined || result === null ? NO_WRITES : [result]
+}
+
+const NO_WRITES: readonly unknown[] = Object.freeze([])
+
+/**
+ * Executes the writes a materializer returned. Must run inside a transaction the caller owns when
+ * there is more than one (and within an UndoLog recording where the changes must be undoable).
+ * Tables written are added to `written`.
+ */
+export const executeWrites = (
   db: SqliteDb,
-  schema: LiveStoreSchema,
+  writes: readonly unknown[],
   event: DecodedEvent,
   written: Set<string>,
-): Uint8Array => {
-  const materializer = schema.materializers.get(event.name)
-  const session = db.startSession()
-  try {
-    if (materializer !== undefined) {
-      const ctx: MaterializerContext = {
-        query: ((query: unknown) =>
-          runCompiledQuery(db, toCompiledQuery(query, `ctx.query in ${event.name}`), event.sessionId, 'ctx.query')) as MaterializerContext['query'],
-        db,
-        event,
-      }
-      const result = materializer(event.args, ctx) as unknown
-      if (Array.isArray(result)) for (const write of result) executeWrite(db, write, event, written)
-      else if (result !== undefined && result !== null) executeWrite(db, result, event, written)
-    }
-    return session.changeset()
-  } finally {
-    session.close()
-  }
+): void => {
+  for (const write of writes) executeWrite(db, write, event, written)
 }
+
+/** Runs the materializer of `event` and executes its writes; the caller owns the transaction. */
+export const materializeEvent = (db: SqliteDb, schema: LiveStoreSchema, event: DecodedEvent, written: Set<string>): void =>
+  executeWrites(db, runMaterializer(db, schema, event), event, written)
 
 const executeWrite = (db: SqliteDb, write: unknown, event: DecodedEvent, written: Set<string>): void => {
   if (isQueryBuilder(write)) {

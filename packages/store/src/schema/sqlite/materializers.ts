@@ -4,7 +4,7 @@
  */
 import type * as EffectSchema from 'effect/Schema'
 import type { QueryBuilder } from '../../query-builder/types.js'
-import type { BindValues, SqliteDb, SqliteRow } from '../../sqlite/sqlite-db.js'
+import type { BindValues, SqliteRow } from '../../sqlite/sqlite-db.js'
 import { SchemaError } from '../errors.js'
 import { type AnyEventDef, type EventArgs, isEventDef } from '../events.js'
 
@@ -46,8 +46,6 @@ export interface MaterializerQuery {
 export interface MaterializerContext<TArgs = unknown> {
   /** Reads current state (query builder or raw query), seeing this transaction's earlier writes. */
   readonly query: MaterializerQuery
-  /** The state database itself, for what the query builder cannot express. Writes made here are recorded too. */
-  readonly db: SqliteDb
   /** The event being materialized, with its metadata. */
   readonly event: MaterializerEvent<TArgs>
 }
