@@ -29,6 +29,12 @@ const META_DDL = [
   ) WITHOUT ROWID`,
 ]
 
+/**
+ * Version of the layout of Cairn's own tables in persisted databases. Part of the state database's
+ * file name (with the state hash), so a layout change rebuilds the state from the eventlog.
+ */
+export const STORAGE_FORMAT_VERSION = 1
+
 /** Tables of Cairn's own that app queries never see and rebase never rolls back. */
 export const isMetaTable = (name: string): boolean => name.startsWith('__cairn_')
 

@@ -47,7 +47,25 @@ export interface SqliteDb {
   close(): void
 }
 
-/** Makes new, empty in-memory databases. An adapter hands one of these to the store. */
+/** Opens databases. An adapter hands one of these to the store. */
 export interface SqliteDbFactory {
+  /** A new, empty in-memory database. */
   openInMemory(): SqliteDb
+  /**
+   * Opens (by default creating) the database kept in the file at `path`, for this connection only:
+   * while it is open, no other connection (in this or another process) can open the file. Platforms
+   * without files (browsers) leave this out and bring their own persistent storage.
+   *
+   * Throws when the file is held by another connection, is not a database, or when `path` (or, with
+   * `create: false`, the file) does not exist. Closing the database releases the file.
+   *
+   * @param options.create Create the file if it does not exist (default `true`).
+   * @param options.synchronous When a commit is made durable: `'full'` (default) syncs the file on
+   *   every commit, so a committed transaction survives power loss; `'normal'` syncs less often and
+   *   commits faster: a commit survives the process crashing, but may be lost on power loss.
+   */
+  openFile?(
+    path: string,
+    options?: { readonly create?: boolean; readonly synchronous?: 'full' | 'normal' },
+  ): SqliteDb
 }
