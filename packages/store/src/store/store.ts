@@ -137,6 +137,12 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     let currentSeqNum = head
     // One event writing at most once needs no explicit transaction: the statement is atomic by itself.
     let inTransaction = false
+    const beginTransaction = (): void => {
+      if (inTransaction) return
+      db.execute('BEGIN')
+      inTransaction = true
+    }
+    const direct = { beforeWrite: beginTransaction, written }
     try {
       this.undoLog.beforeWrite(headBefore)
       for (const event of prepared) {
@@ -151,11 +157,9 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           sessionId: this.sessionId,
           id: seqNumToString(currentSeqNum),
         }
-        const writes = runMaterializer(db, this.schema, decoded)
-        if (!inTransaction && (prepared.length > 1 || writes.length > 1)) {
-          db.execute('BEGIN')
-          inTransaction = true
-        }
+        if (prepared.length > 1) beginTransaction()
+        const writes = runMaterializer(db, this.schema, decoded, direct)
+        if (writes.length > 1) beginTransaction()
         executeWrites(db, writes, decoded, written)
         encodedEvents.push({
           name: event.name,
