@@ -12,27 +12,35 @@ const INT64_MAX = 2n ** 63n - 1n
 
 const isPositional = (values: BindValues): values is readonly BindValue[] => Array.isArray(values)
 
+/** Bound text and blobs above this many bytes are released after the run instead of kept until the next. */
+const LARGE_BINDINGS_BYTES = 64 * 1024
+
 /**
  * Binds `values` to every parameter of `statement`, or throws if they do not match its parameters
  * one to one. Binding every parameter on every run means no value can leak from a previous run.
+ *
+ * @returns whether the bound values are large enough to be worth clearing after the run. Small
+ * ones stay bound on purpose: SQLite re-prepares a statement whose plan used a parameter (`LIMIT ?`,
+ * `LIKE ?`) whenever that parameter's value changes, and clearing makes every run such a change.
  */
 export function bindParameters(
   runtime: SqliteRuntime,
   db: number,
   statement: PreparedStatement,
   values: BindValues | undefined,
-): void {
+): boolean {
   const count = statement.parameterNames.length
   if (values === undefined) {
     if (count > 0) throw parameterMismatch(statement, `it has ${count} parameter(s) and no values were given`)
-    return
+    return false
   }
+  let bytes = 0
   if (isPositional(values)) {
     if (values.length !== count) {
       throw parameterMismatch(statement, `it has ${count} parameter(s) and ${values.length} value(s) were given`)
     }
-    for (let index = 1; index <= count; index++) bindValue(runtime, db, statement, index, values[index - 1])
-    return
+    for (let index = 1; index <= count; index++) bytes += bindValue(runtime, db, statement, index, values[index - 1])
+    return bytes > LARGE_BINDINGS_BYTES
   }
   let bound = 0
   for (const name in values) {
@@ -40,7 +48,7 @@ export function bindParameters(
     if (index === undefined) {
       throw parameterMismatch(statement, `it has no parameter named "${name}" (it has ${describeNames(statement)})`)
     }
-    bindValue(runtime, db, statement, index, values[name])
+    bytes += bindValue(runtime, db, statement, index, values[name])
     bound++
   }
   if (bound !== count) {
@@ -49,18 +57,21 @@ export function bindParameters(
       `it has ${count} parameter(s) (${describeNames(statement)}) and ${bound} named value(s) were given`,
     )
   }
+  return bytes > LARGE_BINDINGS_BYTES
 }
 
+/** Binds one value; returns how many bytes of text or blob SQLite copied. */
 function bindValue(
   runtime: SqliteRuntime,
   db: number,
   statement: PreparedStatement,
   index: number,
   value: BindValue | undefined,
-): void {
+): number {
   const { raw, memory } = runtime
   const pointer = statement.pointer
   let rc: number
+  let bytes = 0
   switch (typeof value) {
     case 'number':
       if (!Number.isInteger(value)) rc = raw.sqlite3_bind_double(pointer, index, value)
@@ -72,6 +83,7 @@ function bindValue(
     case 'string': {
       const length = memory.writeText(value)
       rc = raw.sqlite3_bind_text(pointer, index, memory.scratch, length, SQLITE_TRANSIENT)
+      bytes = length
       break
     }
     case 'bigint':
@@ -86,6 +98,7 @@ function bindValue(
       } else if (value instanceof Uint8Array) {
         memory.writeBytes(value)
         rc = raw.sqlite3_bind_blob(pointer, index, memory.scratch, value.length, SQLITE_TRANSIENT)
+        bytes = value.length
       } else {
         throw unbindable(statement, index, `an object (${Object.prototype.toString.call(value)}) cannot be bound`)
       }
@@ -100,6 +113,7 @@ function bindValue(
       hint: 'Bind a smaller value, or check the value against the statement.',
     })
   }
+  return bytes
 }
 
 function parameterLabel(statement: PreparedStatement, index: number): string {

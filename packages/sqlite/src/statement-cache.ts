@@ -7,10 +7,12 @@ import type { PreparedStatement } from './prepare.js'
  * holding wasm memory forever.
  */
 export class StatementCache {
-  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
-  readonly #statements = new Map<string, PreparedStatement>()
+  // A use only stamps the entry; the least recently used one is searched for when full (rare),
+  // which keeps the hit path to a single Map lookup.
+  readonly #statements = new Map<string, { statement: PreparedStatement; lastUsed: number }>()
   readonly #capacity: number
   readonly #finalize: (statement: PreparedStatement) => void
+  #clock = 0
 
   constructor(capacity: number, finalize: (statement: PreparedStatement) => void) {
     this.#capacity = capacity
@@ -18,28 +20,28 @@ export class StatementCache {
   }
 
   get(sql: string): PreparedStatement | undefined {
-    const statement = this.#statements.get(sql)
-    if (statement !== undefined) {
-      this.#statements.delete(sql)
-      this.#statements.set(sql, statement)
-    }
-    return statement
+    const entry = this.#statements.get(sql)
+    if (entry === undefined) return undefined
+    entry.lastUsed = ++this.#clock
+    return entry.statement
   }
 
   add(statement: PreparedStatement): void {
-    if (this.#statements.size >= this.#capacity) {
-      const oldest = this.#statements.values().next().value
-      if (oldest !== undefined) {
-        this.#statements.delete(oldest.sql)
-        this.#finalize(oldest)
-      }
-    }
-    this.#statements.set(statement.sql, statement)
+    if (this.#statements.size >= this.#capacity) this.#evictLeastRecentlyUsed()
+    this.#statements.set(statement.sql, { statement, lastUsed: ++this.#clock })
   }
 
   /** Finalizes and forgets every statement. */
   clear(): void {
-    for (const statement of this.#statements.values()) this.#finalize(statement)
+    for (const entry of this.#statements.values()) this.#finalize(entry.statement)
     this.#statements.clear()
+  }
+
+  #evictLeastRecentlyUsed(): void {
+    let oldest: { statement: PreparedStatement; lastUsed: number } | undefined
+    for (const entry of this.#statements.values()) if (oldest === undefined || entry.lastUsed < oldest.lastUsed) oldest = entry
+    if (oldest === undefined) return
+    this.#statements.delete(oldest.statement.sql)
+    this.#finalize(oldest.statement)
   }
 }

@@ -299,8 +299,9 @@ class WasmSqliteDb implements SqliteDb {
     const db = this.#db
     const pointer = statement.pointer
     let failed = true
+    let clearBindings = true
     try {
-      bindParameters(runtime, db, statement, bindValues)
+      clearBindings = bindParameters(runtime, db, statement, bindValues)
       let rc = raw.sqlite3_step(pointer)
       while (rc === SQLITE_ROW) {
         rows?.push(readRow(runtime, pointer, statement.columnNames))
@@ -317,7 +318,7 @@ class WasmSqliteDb implements SqliteDb {
     } finally {
       // A statement left mid-run would keep its read transaction open and make COMMIT fail.
       raw.sqlite3_reset(pointer)
-      if (statement.parameterNames.length > 0) raw.sqlite3_clear_bindings(pointer)
+      if (clearBindings && statement.parameterNames.length > 0) raw.sqlite3_clear_bindings(pointer)
       if (statement.access.changesSchema || this.#schemaUncommitted) this.#afterSchemaChange(statement, failed)
     }
   }

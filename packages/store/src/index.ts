@@ -19,4 +19,6 @@ export {
   UnknownEventError,
 } from './store/errors.js'
 export type { Adapter, BootStatus } from './adapter/adapter.js'
+export { UnknownStoredEventError, type UnknownEventHandling } from './leader/unknown-events.js'
+export { StoredEventDecodeError } from './materializer/replay.js'
 export type { SeqNum } from './eventlog/seq-num.js'

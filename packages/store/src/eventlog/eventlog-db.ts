@@ -72,26 +72,35 @@ export const appendEvents = (db: SqliteDb, events: readonly EncodedEvent[]): voi
   }
 }
 
-/** Events after `after` (all when omitted), in log order. */
-export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM): EncodedEvent[] =>
+/** Events after `after` (all when omitted), in log order; at most `limit` of them. */
+export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM, limit = -1): EncodedEvent[] =>
   db
     .select<EventlogRow>(
       `SELECT * FROM eventlog WHERE seqNumGlobal > ? OR (seqNumGlobal = ? AND seqNumClient > ?)
-       ORDER BY seqNumGlobal, seqNumClient`,
-      [after.global, after.global, after.client],
+       ORDER BY seqNumGlobal, seqNumClient LIMIT ?`,
+      [after.global, after.global, after.client, limit],
     )
-    .map((row) => ({
-      name: row.name,
-      args: JSON.parse(row.argsJson) as unknown,
-      seqNum: { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration },
-      parentSeqNum: {
-        global: row.parentSeqNumGlobal,
-        client: row.parentSeqNumClient,
-        rebaseGeneration: row.parentSeqNumRebaseGeneration,
-      },
-      clientId: row.clientId,
-      sessionId: row.sessionId,
-    }))
+    .map(toEncodedEvent)
+
+/** How many events come after `after`. */
+export const countEventsAfter = (db: SqliteDb, after: SeqNum): number =>
+  db.select<{ n: number }>(
+    'SELECT count(*) AS n FROM eventlog WHERE seqNumGlobal > ? OR (seqNumGlobal = ? AND seqNumClient > ?)',
+    [after.global, after.global, after.client],
+  )[0]?.n ?? 0
+
+const toEncodedEvent = (row: EventlogRow): EncodedEvent => ({
+  name: row.name,
+  args: JSON.parse(row.argsJson) as unknown,
+  seqNum: { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration },
+  parentSeqNum: {
+    global: row.parentSeqNumGlobal,
+    client: row.parentSeqNumClient,
+    rebaseGeneration: row.parentSeqNumRebaseGeneration,
+  },
+  clientId: row.clientId,
+  sessionId: row.sessionId,
+})
 
 /** The last event's sequence number, or the root when the log is empty. */
 export const eventlogHead = (db: SqliteDb): SeqNum => {

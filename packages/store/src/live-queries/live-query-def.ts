@@ -32,6 +32,8 @@ export interface LiveQueryDef<TResult> {
   readonly '~result'?: TResult
   /** @internal */
   readonly makeNode: (runtime: QueryRuntime) => ReadableNode<TResult>
+  /** @internal Computes the value once without a node, for reads nobody keeps watching. */
+  readonly compute?: (runtime: QueryRuntime) => TResult
 }
 
 /** The value type of a live query definition. */

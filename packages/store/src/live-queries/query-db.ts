@@ -91,6 +91,10 @@ export function queryDb(
       : map === undefined && isQueryBuilder(query)
         ? `db|${compiled.sql}|${JSON.stringify(compiled.bindValues, bindValueReplacer)}`
         : undefined
+  const compute = (runtime: QueryRuntime): unknown => {
+    const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
+    return map === undefined ? result : map(result)
+  }
   const def = makeLiveQueryDef<unknown>({
     kind: 'db',
     label,
@@ -99,11 +103,11 @@ export function queryDb(
       runtime.graph.makeThunk(
         (get) => {
           dependOnTables(runtime, compiled, label, get)
-          const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
-          return map === undefined ? result : map(result)
+          return compute(runtime)
         },
         { label, equal: deepEqual },
       ),
+    compute,
   })
   return def.key === undefined ? Object.assign(def, { key: def }) : def
 }

@@ -1,41 +1,93 @@
 import type { DecodedEvent } from '../eventlog/event.js'
 import { resolveBindValues, runCompiledQuery, toCompiledQuery, isRawSqlQuery } from '../live-queries/compiled-query.js'
 import { compileQuery, isQueryBuilder } from '../query-builder/internal.js'
-import type { LiveStoreSchema, MaterializerContext } from '../schema/internal.js'
+import * as Effect from 'effect/Effect'
+import type { LiveStoreSchema, MaterializerContext, MaterializerDb } from '../schema/internal.js'
 import type { BindValues, SqliteDb } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError } from '../store/errors.js'
 
+/** What a materializer's direct writes (`ctx.db`) need from the caller. */
+export interface DirectWrites {
+  /** Called before `ctx.db` writes, e.g. to open the transaction they must happen in. */
+  readonly beforeWrite: () => void
+  /** Tables written, to refresh the queries reading them. */
+  readonly written: Set<string>
+}
+
 /**
- * Runs the event's materializer against `db` and executes the writes it returns, while a SQLite
- * session records the changes. Must run inside a transaction the caller owns.
- *
- * @returns the changeset of the event (to undo it on rebase); tables written are added to `written`.
+ * Runs the event's materializer and returns the writes it asks for, without executing them.
+ * `ctx.query` reads the current state (including earlier events of the same transaction); `ctx.db`
+ * writes right away, inside the caller's transaction (`direct.beforeWrite` opens it).
  */
-export const materializeEvent = (
+export const runMaterializer = (
   db: SqliteDb,
   schema: LiveStoreSchema,
   event: DecodedEvent,
-  written: Set<string>,
-): Uint8Array => {
+  direct: DirectWrites,
+): readonly unknown[] => {
   const materializer = schema.materializers.get(event.name)
-  const session = db.startSession()
-  try {
-    if (materializer !== undefined) {
-      const ctx: MaterializerContext = {
-        query: ((query: unknown) =>
-          runCompiledQuery(db, toCompiledQuery(query, `ctx.query in ${event.name}`), event.sessionId, 'ctx.query')) as MaterializerContext['query'],
-        db,
-        event,
+  if (materializer === undefined) return NO_WRITES
+  const ctx: MaterializerContext = {
+    query: ((query: unknown) => {
+      const compiled = toCompiledQuery(query, `ctx.query in ${event.name}`)
+      if (db.tablesWritten(compiled.sql).size > 0) {
+        throw new InvalidArgumentError(
+          `ctx.query in the materializer of "${event.name}" was given a write (${compiled.sql}). ` +
+            `ctx.query only reads; return writes from the materializer (or use ctx.db).`,
+        )
       }
-      const result = materializer(event.args, ctx) as unknown
-      if (Array.isArray(result)) for (const write of result) executeWrite(db, write, event, written)
-      else if (result !== undefined && result !== null) executeWrite(db, result, event, written)
-    }
-    return session.changeset()
-  } finally {
-    session.close()
+      return runCompiledQuery(db, compiled, event.sessionId, 'ctx.query')
+    }) as MaterializerContext['query'],
+    db: trackedDb(db, direct),
+    event,
+  }
+  let result = materializer(event.args, ctx) as unknown
+  if (Effect.isEffect(result)) result = Effect.runSync(result as Effect.Effect<unknown, unknown, never>)
+  if (Array.isArray(result)) return result
+  return result === undefined || result === null ? NO_WRITES : [result]
+}
+
+/** `ctx.db`: statements that write open the caller's transaction first and mark their tables written. */
+const trackedDb = (db: SqliteDb, direct: DirectWrites): MaterializerDb => {
+  const beforeRun = (sql: string): void => {
+    const tables = db.tablesWritten(sql)
+    if (tables.size === 0) return
+    direct.beforeWrite()
+    for (const table of tables) direct.written.add(table)
+  }
+  return {
+    execute: (sql, bindValues) => {
+      beforeRun(sql)
+      return db.execute(sql, bindValues)
+    },
+    select: (sql, bindValues) => {
+      beforeRun(sql)
+      return db.select(sql, bindValues)
+    },
   }
 }
+
+const NO_WRITES: readonly unknown[] = Object.freeze([])
+
+/**
+ * Executes the writes a materializer returned. Must run inside a transaction the caller owns when
+ * there is more than one (and within an UndoLog recording where the changes must be undoable).
+ * Tables written are added to `written`.
+ */
+export const executeWrites = (
+  db: SqliteDb,
+  writes: readonly unknown[],
+  event: DecodedEvent,
+  written: Set<string>,
+): void => {
+  for (const write of writes) executeWrite(db, write, event, written)
+}
+
+/** Runs the materializer of `event` and executes its writes; the caller owns the transaction. */
+export const materializeEvent = (db: SqliteDb, schema: LiveStoreSchema, event: DecodedEvent, written: Set<string>): void =>
+  executeWrites(db, runMaterializer(db, schema, event, { beforeWrite: noop, written }), event, written)
+
+const noop = (): void => {}
 
 const executeWrite = (db: SqliteDb, write: unknown, event: DecodedEvent, written: Set<string>): void => {
   if (isQueryBuilder(write)) {

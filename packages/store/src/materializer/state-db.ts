@@ -6,7 +6,8 @@ import type { SqliteDb } from '../sqlite/sqlite-db.js'
 /**
  * Cairn's own tables in the state database. The head records how far the state has materialized
  * and is written in the same transaction as the state changes, so a half-done rebuild is never
- * mistaken for a finished one. Changesets undo each materialized event (for rebase).
+ * mistaken for a finished one. Undo segments hold the changesets that undo runs of materialized
+ * events (for rebase; see UndoLog).
  */
 const META_DDL = [
   `CREATE TABLE IF NOT EXISTS __cairn_head (
@@ -16,14 +17,23 @@ const META_DDL = [
     seqNumRebaseGeneration INTEGER NOT NULL
   )`,
   `INSERT OR IGNORE INTO __cairn_head VALUES (0, 0, 0, 0)`,
-  `CREATE TABLE IF NOT EXISTS __cairn_changeset (
-    seqNumGlobal INTEGER NOT NULL,
-    seqNumClient INTEGER NOT NULL,
-    seqNumRebaseGeneration INTEGER NOT NULL,
+  `CREATE TABLE IF NOT EXISTS __cairn_undo (
+    upToGlobal INTEGER NOT NULL,
+    upToClient INTEGER NOT NULL,
+    upToRebaseGeneration INTEGER NOT NULL,
+    afterGlobal INTEGER NOT NULL,
+    afterClient INTEGER NOT NULL,
+    afterRebaseGeneration INTEGER NOT NULL,
     changeset BLOB NOT NULL,
-    PRIMARY KEY (seqNumGlobal, seqNumClient)
+    PRIMARY KEY (upToGlobal, upToClient)
   ) WITHOUT ROWID`,
 ]
+
+/**
+ * Version of the layout of Cairn's own tables in persisted databases. Part of the state database's
+ * file name (with the state hash), so a layout change rebuilds the state from the eventlog.
+ */
+export const STORAGE_FORMAT_VERSION = 1
 
 /** Tables of Cairn's own that app queries never see and rebase never rolls back. */
 export const isMetaTable = (name: string): boolean => name.startsWith('__cairn_')
@@ -57,17 +67,42 @@ export const writeStateHead = (db: SqliteDb, head: SeqNum): void => {
   )
 }
 
-/** Keeps the changeset that undoes the event at `seqNum`. */
-export const writeChangeset = (db: SqliteDb, seqNum: SeqNum, changeset: Uint8Array): void => {
-  db.execute(
-    'INSERT OR REPLACE INTO __cairn_changeset VALUES (?, ?, ?, ?)',
-    [seqNum.global, seqNum.client, seqNum.rebaseGeneration, changeset],
-  )
+/** The changeset that undoes the events after `after` up to and including `upTo`. */
+export interface UndoSegment {
+  readonly after: SeqNum
+  readonly upTo: SeqNum
+  readonly changeset: Uint8Array
 }
 
-/** The changeset recorded for the event at `seqNum`, if any. */
-export const readChangeset = (db: SqliteDb, seqNum: SeqNum): Uint8Array | undefined =>
-  db.select<{ changeset: Uint8Array }>(
-    'SELECT changeset FROM __cairn_changeset WHERE seqNumGlobal = ? AND seqNumClient = ?',
-    [seqNum.global, seqNum.client],
-  )[0]?.changeset
+/** Keeps an undo segment. */
+export const writeUndoSegment = (db: SqliteDb, segment: UndoSegment): void => {
+  const { after, upTo } = segment
+  db.execute('INSERT OR REPLACE INTO __cairn_undo VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    upTo.global,
+    upTo.client,
+    upTo.rebaseGeneration,
+    after.global,
+    after.client,
+    after.rebaseGeneration,
+    segment.changeset,
+  ])
+}
+
+interface UndoRow {
+  [column: string]: number | Uint8Array
+  upToGlobal: number
+  upToClient: number
+  upToRebaseGeneration: number
+  afterGlobal: number
+  afterClient: number
+  afterRebaseGeneration: number
+  changeset: Uint8Array
+}
+
+/** Every undo segment, oldest first. */
+export const readUndoSegments = (db: SqliteDb): UndoSegment[] =>
+  db.select<UndoRow>('SELECT * FROM __cairn_undo ORDER BY upToGlobal, upToClient').map((row) => ({
+    after: { global: row.afterGlobal, client: row.afterClient, rebaseGeneration: row.afterRebaseGeneration },
+    upTo: { global: row.upToGlobal, client: row.upToClient, rebaseGeneration: row.upToRebaseGeneration },
+    changeset: row.changeset,
+  }))

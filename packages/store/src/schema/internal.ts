@@ -19,6 +19,8 @@ export type {
   MaterializerResult,
   MaterializerSeqNum,
   MaterializerWrite,
+  MaterializerWrites,
+  MaterializerDb,
   RawQuery,
   RawWrite,
 } from './sqlite/materializers.js'

@@ -3,6 +3,7 @@
  * at definition time: unique event names, every materializer refers to a known event, and every
  * synced event has a materializer.
  */
+import type { UnknownEventHandling } from '../leader/unknown-events.js'
 import { SchemaError } from './errors.js'
 import { type AnyEventDef, isEventDef } from './events.js'
 import { isState, type State } from './sqlite/make-state.js'
@@ -27,12 +28,20 @@ export interface LiveStoreSchema<TEvents extends EventsInput = EventsInput, TSta
   /** The events as given to `makeSchema`. */
   readonly events: TEvents
   readonly state: TState
+  /** What to do with stored events this schema does not define (default `'warn'`). */
+  readonly unknownEventHandling: UnknownEventHandling
 }
 
 /** Options of `makeSchema`. */
 export interface MakeSchemaOptions<TEvents extends EventsInput, TState extends State> {
   readonly events: TEvents
   readonly state: TState
+  /**
+   * What to do with an event in the eventlog this schema does not define (e.g. written by a newer
+   * app version): `'warn'` (default) or `'ignore'` skip it, `'fail'` stops the store from booting,
+   * a callback sees it (and may throw to stop). Skipped events stay in the eventlog.
+   */
+  readonly unknownEventHandling?: UnknownEventHandling
 }
 
 /**
@@ -87,5 +96,14 @@ export const makeSchema = <const TEvents extends EventsInput, TState extends Sta
     stateHash: computeStateHash([...state.tables.values()].map((table) => table.sqliteDef)),
     events: options.events,
     state,
+    unknownEventHandling: validUnknownEventHandling(options.unknownEventHandling),
   }
+}
+
+const validUnknownEventHandling = (value: unknown): UnknownEventHandling => {
+  if (value === undefined) return 'warn'
+  if (value === 'warn' || value === 'ignore' || value === 'fail' || typeof value === 'function') return value as UnknownEventHandling
+  throw new SchemaError(
+    `makeSchema: unknownEventHandling must be 'warn', 'ignore', 'fail' or a function; got ${JSON.stringify(value)}.`,
+  )
 }

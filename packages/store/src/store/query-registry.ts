@@ -43,6 +43,7 @@ export class QueryRegistry {
     if (def.kind === 'signal') return this.graph.get(this.signalNode(def))
     const existing = this.entries.get(def.key)
     if (existing !== undefined) return this.graph.get(existing.node) as T
+    if (def.compute !== undefined) return def.compute(this.runtime())
     const { node, release } = this.acquire(def)
     try {
       return this.graph.get(node)

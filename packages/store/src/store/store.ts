@@ -5,8 +5,9 @@ import { isRawSqlQuery, runCompiledQuery, toCompiledQuery } from '../live-querie
 import { isLiveQueryDef, type LiveQueryDef, type QueryRuntime } from '../live-queries/live-query-def.js'
 import { queryDb } from '../live-queries/query-db.js'
 import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
-import { materializeEvent } from '../materializer/materialize-event.js'
-import { readStateHead, writeChangeset, writeStateHead } from '../materializer/state-db.js'
+import { executeWrites, runMaterializer } from '../materializer/materialize-event.js'
+import { readStateHead } from '../materializer/state-db.js'
+import { UndoLog } from '../materializer/undo-log.js'
 import { ReactiveGraph, type RefNode } from '../reactive/graph.js'
 import type { QueryBuilder } from '../query-builder/internal.js'
 import { isQueryBuilder, isTableDef } from '../query-builder/internal.js'
@@ -87,8 +88,10 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly registry: QueryRegistry
   private readonly tableRefs = new Map<string, RefNode<number>>()
   private readonly runtime: QueryRuntime
+  private readonly undoLog: UndoLog
   private head: SeqNum
   private isShutdown = false
+  private tickScheduled = false
 
   /** @internal Use `createStorePromise`. */
   constructor(options: StoreOptions) {
@@ -100,6 +103,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.storageMode = options.session.storageMode
     this.graph = new ReactiveGraph(options.batchUpdates)
     this.head = readStateHead(this.session.sqliteDb)
+    this.undoLog = new UndoLog(this.session.sqliteDb)
     this.runtime = {
       graph: this.graph,
       db: this.session.sqliteDb,
@@ -129,15 +133,22 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     const encodedEvents: EncodedEvent[] = []
     const headBefore = this.head
     let head = headBefore
-
-    db.execute('BEGIN')
-    let current: (typeof prepared)[number] | undefined
+    let current: PreparedEvent | undefined
     let currentSeqNum = head
+    // One event writing at most once needs no explicit transaction: the statement is atomic by itself.
+    let inTransaction = false
+    const beginTransaction = (): void => {
+      if (inTransaction) return
+      db.execute('BEGIN')
+      inTransaction = true
+    }
+    const direct = { beforeWrite: beginTransaction, written }
     try {
+      this.undoLog.beforeWrite(headBefore)
       for (const event of prepared) {
         current = event
         currentSeqNum = nextSeqNum(head, event.clientOnly)
-        const changeset = materializeEvent(db, this.schema, {
+        const decoded = {
           name: event.name,
           args: event.args,
           seqNum: currentSeqNum,
@@ -145,8 +156,11 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           clientId: this.clientId,
           sessionId: this.sessionId,
           id: seqNumToString(currentSeqNum),
-        }, written)
-        writeChangeset(db, currentSeqNum, changeset)
+        }
+        if (prepared.length > 1) beginTransaction()
+        const writes = runMaterializer(db, this.schema, decoded, direct)
+        if (writes.length > 1) beginTransaction()
+        executeWrites(db, writes, decoded, written)
         encodedEvents.push({
           name: event.name,
           args: event.encodedArgs,
@@ -157,13 +171,14 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         })
         head = currentSeqNum
       }
-      writeStateHead(db, head)
-      db.execute('COMMIT')
+      if (inTransaction) db.execute('COMMIT')
     } catch (cause) {
-      db.execute('ROLLBACK')
+      if (inTransaction) db.execute('ROLLBACK')
       throw new MaterializerError(current?.name ?? '?', seqNumToString(currentSeqNum), cause)
     }
     this.head = head
+    this.undoLog.afterWrite(head)
+    this.scheduleEndOfTick()
     this.session.leader.push(encodedEvents)
     this.refreshTables(written)
   }
@@ -255,6 +270,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
 
   /** Resolves once every event committed so far is written by the leader (durable on persisted adapters). */
   async flush(): Promise<void> {
+    this.endTick()
     await this.session.leader.flush()
   }
 
@@ -263,11 +279,34 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     if (this.isShutdown) return
     this.isShutdown = true
     unregisterDebugStore(this)
+    this.endTick()
     await this.session.leader.shutdown()
     this.session.sqliteDb.close()
   }
 
-  private prepareEvent(event: CommittableEvent) {
+  /**
+   * Work that can wait until the synchronous code that committed is done: closing the undo
+   * segment of this tick's commits (so a burst of commits pays for one changeset).
+   */
+  private scheduleEndOfTick(): void {
+    if (this.tickScheduled) return
+    this.tickScheduled = true
+    queueMicrotask(() => {
+      if (this.isShutdown) return
+      try {
+        this.endTick()
+      } catch (error) {
+        console.error(`[cairn] store "${this.storeId}": recording undo information failed:`, error)
+      }
+    })
+  }
+
+  private endTick(): void {
+    this.tickScheduled = false
+    this.undoLog.cut()
+  }
+
+  private prepareEvent(event: CommittableEvent): PreparedEvent {
     const def = this.schema.eventsByName.get(event?.name)
     if (def === undefined) throw new UnknownEventError(String(event?.name))
     const args = withSessionId(event.args, this.sessionId)
@@ -309,6 +348,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private makeDevHelpers(): StoreDevHelpers {
     const exportDb = () => {
       this.assertRunning('export the database')
+      this.endTick()
       return this.session.sqliteDb.export()
     }
     const exportEventlogDb = () => {
@@ -328,11 +368,19 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         this.assertRunning('hard-reset')
         this.isShutdown = true
         unregisterDebugStore(this)
+        this.undoLog.discard()
         await this.session.leader.hardReset()
         this.session.sqliteDb.close()
       },
     }
   }
+}
+
+interface PreparedEvent {
+  readonly name: string
+  readonly args: unknown
+  readonly encodedArgs: unknown
+  readonly clientOnly: boolean
 }
 
 /** Replaces a `SessionIdSymbol` id (client documents) with the session's id before storing. */

@@ -1,5 +1,5 @@
 import { loadSqlite } from '@cairn/sqlite'
-import { readChangeset, readEvents, type SqliteDb } from '@cairn/store/adapter'
+import { readEvents, readUndoSegments, type SqliteDb } from '@cairn/store/adapter'
 import { afterEach, describe, expect, it } from 'vitest'
 import { events, makeStore, tables } from './fixtures.js'
 
@@ -35,27 +35,45 @@ describe('eventlog', () => {
     expect(log[2]?.args).toEqual({ id: 'a', deletedAt: deletedAt.toISOString() })
   })
 
-  it("inverting a commit's changeset restores the previous state exactly", async () => {
+  it("inverting a commit's undo segment restores the previous state exactly", async () => {
     store = await makeStore()
     store.commit(
       events.todoCreated({ id: 'a', text: 'A' }),
       events.todoCreated({ id: 'b', text: 'B' }),
       events.todoCompleted({ id: 'b' }),
     )
+    await store.flush()
     const before = await openCopy(store._dev.exportDb())
     const expected = dumpTodos(before)
 
+    // Commits in separate ticks get a segment each; commits of one tick share one.
     store.commit(events.todoClearedCompleted({ deletedAt: new Date() }))
+    await store.flush()
     store.commit(events.todoCreated({ id: 'c', text: 'C' }))
+    store.commit(events.todoUncompleted({ id: 'b' }))
     const after = await openCopy(store._dev.exportDb())
     expect(dumpTodos(after)).not.toEqual(expected)
 
-    for (const seqNum of [{ global: 5, client: 0, rebaseGeneration: 0 }, { global: 4, client: 0, rebaseGeneration: 0 }]) {
-      const changeset = readChangeset(after, seqNum)
-      expect(changeset).toBeInstanceOf(Uint8Array)
-      after.applyChangeset(after.invertChangeset(changeset!))
-    }
+    const segments = readUndoSegments(after)
+    expect(segments.map((s) => [s.after.global, s.upTo.global])).toEqual([[0, 3], [3, 4], [4, 6]])
+    for (const segment of segments.slice(1).reverse()) after.applyChangeset(after.invertChangeset(segment.changeset))
     expect(dumpTodos(after)).toEqual(expected)
     expect(store.query(tables.todos.count())).toBe(3)
+  })
+
+  it('a failed commit leaves no trace in the undo segment of its tick', async () => {
+    store = await makeStore()
+    store.commit(events.todoCreated({ id: 'a', text: 'A' }))
+    await store.flush()
+    const expected = dumpTodos(await openCopy(store._dev.exportDb()))
+    store.commit(events.todoCreated({ id: 'b', text: 'B' }))
+    // The same id again violates the primary key: the whole commit rolls back.
+    expect(() => store!.commit(events.todoCompleted({ id: 'b' }), events.todoCreated({ id: 'a', text: 'again' }))).toThrow()
+    store.commit(events.todoCompleted({ id: 'a' }))
+    const after = await openCopy(store._dev.exportDb())
+    const last = readUndoSegments(after).at(-1)!
+    expect([last.after.global, last.upTo.global]).toEqual([1, 3])
+    after.applyChangeset(after.invertChangeset(last.changeset))
+    expect(dumpTodos(after)).toEqual(expected)
   })
 })

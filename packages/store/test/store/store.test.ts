@@ -1,4 +1,6 @@
-import { computed, queryDb, signal, sql, Schema } from '@cairn/store'
+import { computed, createStorePromise, Events, makeSchema, queryDb, signal, sql, Schema, State } from '@cairn/store'
+import { makeAdapter } from '@cairn/adapter-node'
+import * as Effect from 'effect/Effect'
 import { afterEach, describe, expect, it } from 'vitest'
 import { events, makeStore, tables } from './fixtures.js'
 
@@ -84,6 +86,78 @@ describe('bad input changes nothing', () => {
     expect((await s._dev.syncStates()).session.headString).toBe('e1')
     s.commit(events.todoCreated({ id: 'c', text: 'still works' }))
     expect((await s._dev.syncStates()).session.headString).toBe('e2')
+  })
+
+  it('a single event whose second write fails leaves its first write undone', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'keep me' }))
+    const before = dump(s)
+    expect(() => s.commit(events.todoExploded({ id: 'a' }))).toThrowError(
+      expect.objectContaining({ _tag: 'MaterializerError', eventName: 'v1.TodoExploded' }),
+    )
+    expect(dump(s)).toEqual(before)
+    expect((await s._dev.syncStates()).session.headString).toBe('e1')
+  })
+
+  it('ctx.query refuses a write and nothing is stored', async () => {
+    const sneaky = Events.synced({ name: 'v1.Sneaky', schema: Schema.Struct({}) })
+    const sneakySchema = makeSchema({
+      events: { sneaky },
+      state: State.SQLite.makeState({
+        tables: { todos: tables.todos },
+        materializers: State.SQLite.materializers({ sneaky }, {
+          'v1.Sneaky': (_args, ctx) => {
+            ctx.query({ query: "INSERT INTO todos (id, text) VALUES ('x', 'y')", bindValues: [] })
+            return []
+          },
+        }),
+      }),
+    })
+    const s = await createStorePromise({ schema: sneakySchema, adapter: makeAdapter({ storage: { type: 'in-memory' } }), storeId: 'sneaky' })
+    try {
+      expect(() => s.commit(sneaky({}))).toThrowError(
+        expect.objectContaining({ _tag: 'MaterializerError', cause: expect.objectContaining({ message: expect.stringContaining('ctx.query only reads') }) }),
+      )
+      expect(s.query(tables.todos.count())).toBe(0)
+    } finally {
+      await s.shutdown()
+    }
+  })
+
+  it('ctx.db writes refresh queries, and roll back when the materializer then throws', async () => {
+    const direct = Events.synced({ name: 'v1.Direct', schema: Schema.Struct({ id: Schema.String, fail: Schema.Boolean }) })
+    const viaEffect = Events.synced({ name: 'v1.ViaEffect', schema: Schema.Struct({ id: Schema.String, mode: Schema.Literals(['write', 'void', 'fail']) }) })
+    const directSchema = makeSchema({
+      events: { direct, viaEffect },
+      state: State.SQLite.makeState({
+        tables: { todos: tables.todos },
+        materializers: State.SQLite.materializers({ direct, viaEffect }, {
+          'v1.Direct': ({ id, fail }, ctx) => {
+            ctx.db.execute('INSERT INTO todos (id, text) VALUES (?, ?)', [id, 'direct'])
+            if (fail) throw new Error('changed my mind')
+          },
+          'v1.ViaEffect': ({ id, mode }) =>
+            mode === 'write'
+              ? Effect.succeed(tables.todos.insert({ id, text: 'effect' }))
+              : mode === 'void'
+                ? Effect.void
+                : Effect.fail(new Error('effect failed')),
+        }),
+      }),
+    })
+    const s = await createStorePromise({ schema: directSchema, adapter: makeAdapter({ storage: { type: 'in-memory' } }), storeId: 'direct' })
+    try {
+      const counts: number[] = []
+      s.subscribe(tables.todos.count(), (count) => counts.push(count))
+      s.commit(direct({ id: 'a', fail: false }))
+      expect(() => s.commit(direct({ id: 'b', fail: true }))).toThrowError(expect.objectContaining({ _tag: 'MaterializerError' }))
+      s.commit(viaEffect({ id: 'c', mode: 'write' }), viaEffect({ id: 'd', mode: 'void' }))
+      expect(() => s.commit(viaEffect({ id: 'e', mode: 'fail' }))).toThrowError(expect.objectContaining({ _tag: 'MaterializerError' }))
+      expect(counts).toEqual([0, 1, 2])
+      expect(s.query(tables.todos.select('id'))).toEqual(['a', 'c'])
+    } finally {
+      await s.shutdown()
+    }
   })
 
   it('invalid SQL in a raw query throws a QueryError', async () => {

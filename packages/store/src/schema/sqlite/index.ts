@@ -39,6 +39,7 @@ export { materializers } from './materializers.js'
 export type {
   EventDefRecord,
   Materializer,
+  MaterializerDb,
   MaterializerContext,
   MaterializerEvent,
   MaterializerHandlers,
@@ -46,6 +47,7 @@ export type {
   MaterializerResult,
   MaterializerSeqNum,
   MaterializerWrite,
+  MaterializerWrites,
   Materializers,
   RawQuery,
   RawWrite,

@@ -2,6 +2,7 @@
  * `State.SQLite.materializers(events, handlers)`: how each event becomes writes on the state
  * database. Handlers may be keyed by the event's key in `events` or by the event's name.
  */
+import type * as Effect from 'effect/Effect'
 import type * as EffectSchema from 'effect/Schema'
 import type { QueryBuilder } from '../../query-builder/types.js'
 import type { BindValues, SqliteDb, SqliteRow } from '../../sqlite/sqlite-db.js'
@@ -46,8 +47,8 @@ export interface MaterializerQuery {
 export interface MaterializerContext<TArgs = unknown> {
   /** Reads current state (query builder or raw query), seeing this transaction's earlier writes. */
   readonly query: MaterializerQuery
-  /** The state database itself, for what the query builder cannot express. Writes made here are recorded too. */
-  readonly db: SqliteDb
+  /** The state database, inside the event's transaction (writes made here are tracked and undone on rollback). */
+  readonly db: MaterializerDb
   /** The event being materialized, with its metadata. */
   readonly event: MaterializerEvent<TArgs>
 }
@@ -61,8 +62,21 @@ export interface RawWrite {
 /** One write: a query builder write (`insert`/`update`/`delete`) or raw SQL. */
 export type MaterializerWrite = QueryBuilder<any> | RawWrite
 
-/** What a materializer returns: a write, several, or nothing. */
-export type MaterializerResult = void | undefined | MaterializerWrite | ReadonlyArray<MaterializerWrite>
+/** The writes a materializer asks for: one, several, or nothing. */
+export type MaterializerWrites = void | undefined | MaterializerWrite | ReadonlyArray<MaterializerWrite>
+
+/**
+ * What a materializer returns: writes, or an `Effect` that succeeds with them (e.g.
+ * `Effect.succeed(write)`, `Effect.void`). The Effect runs synchronously; if it fails, the event
+ * is rolled back like when the materializer throws.
+ */
+export type MaterializerResult = MaterializerWrites | Effect.Effect<MaterializerWrites, unknown, never>
+
+/**
+ * `ctx.db`: direct access to the state database inside the event's transaction, for what the query
+ * builder cannot express. Tables written here refresh queries like returned writes do.
+ */
+export type MaterializerDb = Pick<SqliteDb, 'execute' | 'select'>
 
 /**
  * Turns an event into writes. Must be deterministic and side-effect free: it runs again on every

@@ -1,0 +1,169 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import {
+  initializeEventlogDb,
+  initializeStateDb,
+  makePersistedLeader,
+  makeUnknownEventHandler,
+  randomId,
+  readStateHead,
+  replayEventlog,
+  STORAGE_FORMAT_VERSION,
+  type AdapterArgs,
+  type ClientSession,
+  type SqliteDb,
+  type SqliteDbFactory,
+} from '@cairn/store/adapter'
+import { EventlogUnreadableError } from './errors.js'
+import { isValidDatabaseFile, removeDatabaseFile } from './database-files.js'
+
+type FileSqlite = SqliteDbFactory & { openFile: NonNullable<SqliteDbFactory['openFile']> }
+
+const STATE_FILE = /^state-[0-9a-f]+-f\d+\.db(\.building)?$/
+
+/**
+ * A session whose eventlog and state live in `<baseDirectory>/<storeId>/`:
+ * - `eventlog.db`, the source of truth, never rebuilt or deleted by Cairn (except by hardReset);
+ * - `state-<stateHash>-f<format>.db`, derived from the eventlog. A state built for another schema
+ *   is rebuilt into `<name>.building`, renamed into place when complete, and the old one removed.
+ * The session itself gets an in-memory copy of the state, so booting never replays the eventlog
+ * unless the persisted state lags behind it.
+ */
+export const openFsSession = (sqlite: FileSqlite, args: AdapterArgs, baseDirectory: string): ClientSession => {
+  const directory = path.join(baseDirectory, args.storeId)
+  fs.mkdirSync(directory, { recursive: true })
+  const eventlogPath = path.join(directory, 'eventlog.db')
+  const eventlogDb = openEventlog(sqlite, eventlogPath)
+  let stateDb: SqliteDb
+  try {
+    stateDb = openState(sqlite, args, directory, eventlogDb)
+  } catch (error) {
+    eventlogDb.close()
+    throw error
+  }
+  const onUnknownEvent = makeUnknownEventHandler(args.schema.unknownEventHandling)
+  const sessionDb = sqlite.openInMemory()
+  try {
+    sessionDb.import(stateDb.export())
+  } catch (error) {
+    sessionDb.close()
+    stateDb.close()
+    eventlogDb.close()
+    throw error
+  }
+  const leader = makePersistedLeader({
+    schema: args.schema,
+    eventlogDb,
+    stateDb,
+    onUnknownEvent,
+    onError: (error) => {
+      console.error(`[cairn] store "${args.storeId}": writing to ${directory} failed:`, error)
+    },
+    deleteStorage: async () => {
+      await fs.promises.rm(directory, { recursive: true, force: true })
+    },
+  })
+  return { sqliteDb: sessionDb, clientId: clientIdOf(eventlogDb), sessionId: randomId(6), leader, storageMode: 'persisted' }
+}
+
+const openEventlog = (sqlite: FileSqlite, eventlogPath: string): SqliteDb => {
+  let db: SqliteDb | undefined
+  try {
+    db = sqlite.openFile(eventlogPath)
+    initializeEventlogDb(db)
+    return db
+  } catch (cause) {
+    db?.close()
+    // A store open in another process is reported as is; anything else means the file is damaged.
+    if ((cause as { _tag?: unknown })?._tag === 'DatabaseLockedError') throw cause
+    throw new EventlogUnreadableError(eventlogPath, cause)
+  }
+}
+
+/** The client id is stored with the eventlog: a client keeps its id across restarts. */
+const clientIdOf = (eventlogDb: SqliteDb): string => {
+  const existing = eventlogDb.select<{ value: string }>("SELECT value FROM eventlog_meta WHERE key = 'clientId'")[0]
+  if (existing !== undefined) return existing.value
+  const clientId = randomId(6)
+  eventlogDb.execute("INSERT INTO eventlog_meta (key, value) VALUES ('clientId', ?)", [clientId])
+  return clientId
+}
+
+const openState = (sqlite: FileSqlite, args: AdapterArgs, directory: string, eventlogDb: SqliteDb): SqliteDb => {
+  const { schema, onBootStatus } = args
+  const name = `state-${schema.stateHash}-f${STORAGE_FORMAT_VERSION}.db`
+  const statePath = path.join(directory, name)
+  const onUnknownEvent = makeUnknownEventHandler(schema.unknownEventHandling)
+
+  if (fs.existsSync(statePath)) {
+    const db = openExistingState(sqlite, statePath)
+    if (db !== undefined) {
+      // Catch up on events written after the state (a crash between the two writes).
+      replayEventlog({
+        schema,
+        eventlogDb,
+        stateDb: db,
+        onUnknownEvent,
+        onProgress: (done, total) => onBootStatus({ stage: 'rehydrating', progress: { done, total } }),
+      })
+      return db
+    }
+  }
+
+  // Build the state from the eventlog in a side file, resuming a build that was interrupted.
+  const others = fs.readdirSync(directory).filter((file) => STATE_FILE.test(file) && file !== name && file !== `${name}.building`)
+  const stage = others.length > 0 ? 'migrating' : 'rehydrating'
+  const buildingPath = `${statePath}.building`
+  let building = fs.existsSync(buildingPath) ? openExistingState(sqlite, buildingPath) : undefined
+  building ??= sqlite.openFile(buildingPath)
+  try {
+    initializeStateDb(building, schema)
+    onBootStatus({ stage, progress: { done: 0, total: 0 } })
+    replayEventlog({
+      schema,
+      eventlogDb,
+      stateDb: building,
+      onUnknownEvent,
+      onProgress: (done, total) => onBootStatus({ stage, progress: { done, total } }),
+    })
+  } finally {
+    building.close()
+  }
+  fs.renameSync(buildingPath, statePath)
+  syncDirectory(directory)
+  for (const file of others) removeDatabaseFile(path.join(directory, file))
+  return sqlite.openFile(statePath, { create: false })
+}
+
+/** Opens a state file, or removes it (with a warning) when it is damaged, so it is rebuilt. */
+const openExistingState = (sqlite: FileSqlite, statePath: string): SqliteDb | undefined => {
+  let db: SqliteDb | undefined
+  try {
+    if (!isValidDatabaseFile(statePath)) throw new Error('the file is not a complete SQLite database')
+    db = sqlite.openFile(statePath, { create: false })
+    readStateHead(db)
+    return db
+  } catch (cause) {
+    db?.close()
+    if ((cause as { _tag?: unknown })?._tag === 'DatabaseLockedError') throw cause
+    console.warn(
+      `[cairn] the state database ${statePath} is damaged (${cause instanceof Error ? cause.message : String(cause)}); ` +
+        `rebuilding it from the eventlog.`,
+    )
+    removeDatabaseFile(statePath)
+    return undefined
+  }
+}
+
+/** Makes a rename durable: on POSIX the directory entry lives in the directory's own data. */
+const syncDirectory = (directory: string): void => {
+  let fd: number | undefined
+  try {
+    fd = fs.openSync(directory, 'r')
+    fs.fsyncSync(fd)
+  } catch {
+    // Some platforms (Windows) cannot open or sync directories; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd)
+  }
+}

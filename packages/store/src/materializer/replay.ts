@@ -1,0 +1,101 @@
+import { CairnError } from '../errors.js'
+import type { EncodedEvent } from '../eventlog/event.js'
+import { countEventsAfter, readEvents } from '../eventlog/eventlog-db.js'
+import { seqNumToString } from '../eventlog/seq-num.js'
+import { decodeEventArgs, type LiveStoreSchema } from '../schema/internal.js'
+import type { SqliteDb } from '../sqlite/sqlite-db.js'
+import { describe, MaterializerError } from '../store/errors.js'
+import { materializeEvent } from './materialize-event.js'
+import { readStateHead, writeStateHead } from './state-db.js'
+
+/** A stored event's arguments no longer decode with the event's current schema. */
+export class StoredEventDecodeError extends CairnError {
+  readonly _tag = 'StoredEventDecodeError'
+  constructor(
+    readonly eventName: string,
+    readonly seqNum: string,
+    cause: unknown,
+  ) {
+    super(
+      `Cannot materialize stored event "${eventName}" (${seqNum}): ${describe(cause)} ` +
+        `Nothing was changed; restore a schema that decodes the stored arguments.`,
+      { cause },
+    )
+  }
+}
+
+/**
+ * Decodes a stored event and materializes it into `db`, inside the caller's transaction. Events the
+ * schema does not define go to `onUnknownEvent` (which throws to stop, or returns to skip them).
+ */
+export const materializeStoredEvent = (
+  db: SqliteDb,
+  schema: LiveStoreSchema,
+  event: EncodedEvent,
+  onUnknownEvent: (event: EncodedEvent) => void,
+  written: Set<string>,
+): void => {
+  const def = schema.eventsByName.get(event.name)
+  if (def === undefined) {
+    onUnknownEvent(event)
+    return
+  }
+  const id = seqNumToString(event.seqNum)
+  let args: unknown
+  try {
+    args = decodeEventArgs(def, event.args)
+  } catch (cause) {
+    throw new StoredEventDecodeError(event.name, id, cause)
+  }
+  try {
+    materializeEvent(db, schema, { ...event, args, id }, written)
+  } catch (cause) {
+    throw new MaterializerError(event.name, id, cause)
+  }
+}
+
+/** Options of `replayEventlog`. */
+export interface ReplayOptions {
+  readonly schema: LiveStoreSchema
+  readonly eventlogDb: SqliteDb
+  readonly stateDb: SqliteDb
+  readonly onUnknownEvent: (event: EncodedEvent) => void
+  /** Called after each batch with the events replayed so far and the total to replay. */
+  readonly onProgress?: (done: number, total: number) => void
+  /** Events per transaction (default 2,000). */
+  readonly batchSize?: number
+}
+
+/**
+ * Brings a state database up to the eventlog's head: materializes every event after the state's
+ * head in transactions of `batchSize` events, each of which also advances the head, so a replay that
+ * is interrupted resumes where it stopped and never passes for finished.
+ *
+ * @returns the number of events replayed.
+ */
+export const replayEventlog = (options: ReplayOptions): number => {
+  const { schema, eventlogDb, stateDb, onUnknownEvent } = options
+  const batchSize = options.batchSize ?? 2000
+  let head = readStateHead(stateDb)
+  const total = countEventsAfter(eventlogDb, head)
+  const written = new Set<string>()
+  let done = 0
+  while (done < total) {
+    const batch = readEvents(eventlogDb, head, batchSize)
+    const last = batch.at(-1)
+    if (last === undefined) break
+    stateDb.execute('BEGIN')
+    try {
+      for (const event of batch) materializeStoredEvent(stateDb, schema, event, onUnknownEvent, written)
+      writeStateHead(stateDb, last.seqNum)
+      stateDb.execute('COMMIT')
+    } catch (error) {
+      stateDb.execute('ROLLBACK')
+      throw error
+    }
+    head = last.seqNum
+    done += batch.length
+    options.onProgress?.(done, total)
+  }
+  return done
+}
