@@ -1,7 +1,7 @@
 import { Events, makeSchema, Schema, State } from '@cairn/store'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { events, v1 } from '../fixtures/todo-app.mjs'
-import { openStore, tempDirectory } from '../fixtures/stores.js'
+import { openStore, removeStateFiles, tempDirectory } from '../fixtures/stores.js'
 
 const todos = v1.table
 const materializeBase = {
@@ -36,6 +36,8 @@ const writtenByNewerVersion = async () => {
   const store = await openStore(newer, base)
   store.commit(events.todoCreated({ id: 'a', text: 'A' }), renamed({ id: 'a', text: 'A2' }), events.todoCreated({ id: 'b', text: 'B' }))
   await store.shutdown()
+  // Same tables in both versions: without this the older app would reuse the newer one's state.
+  removeStateFiles(base)
   return base
 }
 
@@ -53,6 +55,7 @@ describe('fs storage: app evolution', () => {
     expect(warn.mock.calls[0]?.[0]).toContain('v1.TodoRenamed')
     await older.shutdown()
     // The newer version still sees its event.
+    removeStateFiles(base)
     const again = await openStore(newer, base)
     expect(again.query(todos.select('text'))).toEqual(['A2', 'B'])
   })
@@ -66,9 +69,11 @@ describe('fs storage: app evolution', () => {
     await ignored.shutdown()
 
     const seen: string[] = []
+    removeStateFiles(base)
     await (await openStore(olderWith((event) => seen.push(event.name)), base)).shutdown()
     expect(seen).toEqual(['v1.TodoRenamed'])
 
+    removeStateFiles(base)
     await expect(openStore(olderWith('fail'), base)).rejects.toMatchObject({
       _tag: 'StoreBootError',
       cause: { _tag: 'UnknownStoredEventError', eventName: 'v1.TodoRenamed', seqNum: 'e2' },
