@@ -37,8 +37,11 @@ export class QueryError extends CairnError {
     readonly sql: string | undefined,
     cause: unknown,
   ) {
+    const reason = describe(cause)
+    // SQLite's errors already quote the statement; do not print it twice.
+    const showSql = sql !== undefined && !reason.includes(sql)
     super(
-      `Query "${label}" failed: ${describe(cause)}${sql === undefined ? '' : `\nSQL: ${sql}`}\n` +
+      `Query "${label}" failed: ${reason}${showSql ? `\nSQL: ${sql}` : ''}\n` +
         `Check the SQL against your tables and that the result schema matches the selected columns.`,
       { cause },
     )
