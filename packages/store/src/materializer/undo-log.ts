@@ -6,10 +6,11 @@ import { writeStateHead, writeUndoSegment } from './state-db.js'
  * Records how to undo what was materialized into a state database, for rebase.
  *
  * One SQLite session stays open across commits and is cut into a changeset only when asked
- * (`cut`), typically once per tick: opening a session and taking a changeset per event costs
- * 40–65 µs inside SQLite's session module, several times the cost of the write itself. A segment
- * therefore undoes a run of consecutive events (`after` excluded, `upTo` included); rebase undoes
- * whole segments and re-materializes the events it undid that it meant to keep.
+ * (`cut`): opening a session and taking a changeset per event costs 40–65 µs inside SQLite's
+ * session module, several times the cost of the write itself, and even a session per tick adds
+ * ~35 µs to the next commit. A segment therefore undoes a run of consecutive events (`after`
+ * excluded, `upTo` included); rebase undoes whole segments and re-materializes the events it undid
+ * that it meant to keep.
  *
  * A session's changeset is the net difference per row between the start of recording and now, so
  * changes of a transaction that was rolled back while recording leave no trace in it.
@@ -19,6 +20,7 @@ export class UndoLog {
   #session: SqliteSession | undefined
   #after: SeqNum | undefined
   #upTo: SeqNum | undefined
+  #openEvents = 0
 
   constructor(db: SqliteDb) {
     this.#db = db
@@ -32,9 +34,15 @@ export class UndoLog {
     this.#upTo = head
   }
 
-  /** Call after the events up to `head` were materialized and committed. */
-  afterWrite(head: SeqNum): void {
+  /** Call after `count` events up to `head` were materialized and committed. */
+  afterWrite(head: SeqNum, count: number): void {
     this.#upTo = head
+    this.#openEvents += count
+  }
+
+  /** Events recorded in the open segment. */
+  get openEvents(): number {
+    return this.#openEvents
   }
 
   /** Whether changes are being recorded that `cut` has not written yet. */
@@ -55,6 +63,7 @@ export class UndoLog {
     } finally {
       session.close()
       this.#session = undefined
+      this.#openEvents = 0
     }
     const after = this.#after!
     const upTo = this.#upTo!
@@ -75,5 +84,6 @@ export class UndoLog {
   discard(): void {
     this.#session?.close()
     this.#session = undefined
+    this.#openEvents = 0
   }
 }

@@ -91,7 +91,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly undoLog: UndoLog
   private head: SeqNum
   private isShutdown = false
-  private tickScheduled = false
+  private undoCutScheduled = false
 
   /** @internal Use `createStorePromise`. */
   constructor(options: StoreOptions) {
@@ -177,8 +177,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       throw new MaterializerError(current?.name ?? '?', seqNumToString(currentSeqNum), cause)
     }
     this.head = head
-    this.undoLog.afterWrite(head)
-    this.scheduleEndOfTick()
+    this.undoLog.afterWrite(head, prepared.length)
+    if (this.undoLog.openEvents >= MAX_UNDO_SEGMENT_EVENTS) this.scheduleUndoCut()
     this.session.leader.push(encodedEvents)
     this.refreshTables(written)
   }
@@ -270,7 +270,6 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
 
   /** Resolves once every event committed so far is written by the leader (durable on persisted adapters). */
   async flush(): Promise<void> {
-    this.endTick()
     await this.session.leader.flush()
   }
 
@@ -279,30 +278,30 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     if (this.isShutdown) return
     this.isShutdown = true
     unregisterDebugStore(this)
-    this.endTick()
+    this.undoLog.discard()
     await this.session.leader.shutdown()
     this.session.sqliteDb.close()
   }
 
   /**
-   * Work that can wait until the synchronous code that committed is done: closing the undo
-   * segment of this tick's commits (so a burst of commits pays for one changeset).
+   * Closes the open undo segment once the synchronous code that committed is done. Segments are
+   * cut rarely on purpose: restarting the SQLite session costs ~35 µs on the next commit.
    */
-  private scheduleEndOfTick(): void {
-    if (this.tickScheduled) return
-    this.tickScheduled = true
+  private scheduleUndoCut(): void {
+    if (this.undoCutScheduled) return
+    this.undoCutScheduled = true
     queueMicrotask(() => {
       if (this.isShutdown) return
       try {
-        this.endTick()
+        this.cutUndoSegment()
       } catch (error) {
         console.error(`[cairn] store "${this.storeId}": recording undo information failed:`, error)
       }
     })
   }
 
-  private endTick(): void {
-    this.tickScheduled = false
+  private cutUndoSegment(): void {
+    this.undoCutScheduled = false
     this.undoLog.cut()
   }
 
@@ -348,7 +347,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private makeDevHelpers(): StoreDevHelpers {
     const exportDb = () => {
       this.assertRunning('export the database')
-      this.endTick()
+      this.cutUndoSegment()
       return this.session.sqliteDb.export()
     }
     const exportEventlogDb = () => {
@@ -382,6 +381,13 @@ interface PreparedEvent {
   readonly encodedArgs: unknown
   readonly clientOnly: boolean
 }
+
+/**
+ * Events after which the open undo segment is closed. Rebase undoes whole segments and replays the
+ * confirmed events among them, so this bounds the replay; the sync processor also cuts when the
+ * backend confirms events.
+ */
+const MAX_UNDO_SEGMENT_EVENTS = 10_000
 
 /** Replaces a `SessionIdSymbol` id (client documents) with the session's id before storing. */
 const withSessionId = (args: unknown, sessionId: string): unknown =>

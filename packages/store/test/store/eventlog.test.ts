@@ -35,18 +35,18 @@ describe('eventlog', () => {
     expect(log[2]?.args).toEqual({ id: 'a', deletedAt: deletedAt.toISOString() })
   })
 
-  it("inverting a commit's undo segment restores the previous state exactly", async () => {
+  it('an undo segment, inverted, restores the state before the commits it covers exactly', async () => {
     store = await makeStore()
     store.commit(
       events.todoCreated({ id: 'a', text: 'A' }),
       events.todoCreated({ id: 'b', text: 'B' }),
       events.todoCompleted({ id: 'b' }),
     )
-    await store.flush()
+    // Exporting closes the open segment: the commits above are one segment.
     const before = await openCopy(store._dev.exportDb())
     const expected = dumpTodos(before)
 
-    // Commits in separate ticks get a segment each; commits of one tick share one.
+    // One segment spans commits in separate ticks until something closes it.
     store.commit(events.todoClearedCompleted({ deletedAt: new Date() }))
     await store.flush()
     store.commit(events.todoCreated({ id: 'c', text: 'C' }))
@@ -55,16 +55,17 @@ describe('eventlog', () => {
     expect(dumpTodos(after)).not.toEqual(expected)
 
     const segments = readUndoSegments(after)
-    expect(segments.map((s) => [s.after.global, s.upTo.global])).toEqual([[0, 3], [3, 4], [4, 6]])
-    for (const segment of segments.slice(1).reverse()) after.applyChangeset(after.invertChangeset(segment.changeset))
+    expect(segments.map((s) => [s.after.global, s.upTo.global])).toEqual([[0, 3], [3, 6]])
+    after.applyChangeset(after.invertChangeset(segments[1]!.changeset))
     expect(dumpTodos(after)).toEqual(expected)
+    after.applyChangeset(after.invertChangeset(segments[0]!.changeset))
+    expect(dumpTodos(after)).toEqual([])
     expect(store.query(tables.todos.count())).toBe(3)
   })
 
-  it('a failed commit leaves no trace in the undo segment of its tick', async () => {
+  it('a failed commit leaves no trace in the open undo segment', async () => {
     store = await makeStore()
     store.commit(events.todoCreated({ id: 'a', text: 'A' }))
-    await store.flush()
     const expected = dumpTodos(await openCopy(store._dev.exportDb()))
     store.commit(events.todoCreated({ id: 'b', text: 'B' }))
     // The same id again violates the primary key: the whole commit rolls back.
@@ -75,5 +76,16 @@ describe('eventlog', () => {
     expect([last.after.global, last.upTo.global]).toEqual([1, 3])
     after.applyChangeset(after.invertChangeset(last.changeset))
     expect(dumpTodos(after)).toEqual(expected)
+  })
+
+  it('closes the open undo segment after 10,000 events', async () => {
+    store = await makeStore()
+    const batch = Array.from({ length: 10_000 }, (_, i) => events.todoCreated({ id: `t${i}`, text: `${i}` }))
+    store.commit(...batch)
+    await store.flush() // the segment is closed once the committing code is done
+    store.commit(events.todoCreated({ id: 'x', text: 'x' }))
+    await store.flush()
+    const db = await openCopy(store._dev.exportDb())
+    expect(readUndoSegments(db).map((s) => [s.after.global, s.upTo.global])).toEqual([[0, 10_000], [10_000, 10_001]])
   })
 })
