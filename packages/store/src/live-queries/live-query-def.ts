@@ -1,5 +1,6 @@
 import type { Getter, ReadableNode, ReactiveGraph, RefNode } from '../reactive/graph.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
+import { storeFor, type DefSubscribeOptions } from './running-stores.js'
 
 const LiveQueryDefTypeId: unique symbol = Symbol.for('@cairn/store/LiveQueryDef') as never
 
@@ -34,6 +35,13 @@ export interface LiveQueryDef<TResult> {
   readonly makeNode: (runtime: QueryRuntime) => ReadableNode<TResult>
   /** @internal Computes the value once without a node, for reads nobody keeps watching. */
   readonly compute?: (runtime: QueryRuntime) => TResult
+  /**
+   * Subscribes in the running store (or `options.store` when several run): `onUpdate` gets the
+   * value now and after every commit that changed it. Same as `store.subscribe(def, onUpdate)`.
+   *
+   * @returns a function that ends the subscription.
+   */
+  subscribe(onUpdate: (value: TResult) => void, options?: DefSubscribeOptions): () => void
 }
 
 /** The value type of a live query definition. */
@@ -43,8 +51,17 @@ export type LiveQueryResult<TDef> = TDef extends LiveQueryDef<infer R> ? R : nev
 export type GetLiveQuery = <T>(def: LiveQueryDef<T>) => T
 
 /** Builds a live query definition; `makeNode` is called once per store that uses it. */
-export const makeLiveQueryDef = <T>(fields: Omit<LiveQueryDef<T>, typeof LiveQueryDefTypeId | '~result'>): LiveQueryDef<T> =>
-  ({ [LiveQueryDefTypeId]: true, ...fields }) as LiveQueryDef<T>
+export const makeLiveQueryDef = <T>(
+  fields: Omit<LiveQueryDef<T>, typeof LiveQueryDefTypeId | '~result' | 'subscribe'>,
+): LiveQueryDef<T> =>
+  ({
+    [LiveQueryDefTypeId]: true,
+    ...fields,
+    subscribe(this: LiveQueryDef<T>, onUpdate: (value: T) => void, options: DefSubscribeOptions = {}) {
+      const { store: _store, ...subscribeOptions } = options
+      return storeFor(this.label, options).subscribe(this, onUpdate, subscribeOptions)
+    },
+  }) as LiveQueryDef<T>
 
 /** Whether `value` is a live query definition. */
 export const isLiveQueryDef = (value: unknown): value is LiveQueryDef<unknown> =>

@@ -4,6 +4,7 @@ import { nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
 import { isRawSqlQuery, runCompiledQuery, toCompiledQuery } from '../live-queries/compiled-query.js'
 import { isLiveQueryDef, type LiveQueryDef, type QueryRuntime } from '../live-queries/live-query-def.js'
 import { queryDb } from '../live-queries/query-db.js'
+import { trackRunningStore } from '../live-queries/running-stores.js'
 import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
 import { executeWrites, runMaterializer } from '../materializer/materialize-event.js'
 import { readStateHead } from '../materializer/state-db.js'
@@ -405,12 +406,14 @@ const debugRegistry = (): DebugRegistry => {
   return (g.__debugLiveStore ??= {})
 }
 
-/** Makes the store reachable as `globalThis.__debugLiveStore[storeId]` for debugging. */
+/** Marks the store as running: reachable as `globalThis.__debugLiveStore[storeId]` and by `def.subscribe`. */
 export const registerDebugStore = (store: Store<any>): void => {
+  trackRunningStore(store, true)
   debugRegistry()[store.storeId] = store
 }
 
 const unregisterDebugStore = (store: Store<any>): void => {
+  trackRunningStore(store, false)
   const registry = debugRegistry()
   if (registry[store.storeId] === store) delete registry[store.storeId]
 }

@@ -180,13 +180,10 @@ describe('docs: Reactivity System › Accessing reactive state › Using the Sto
     expect(count).toBe(1)
   })
 
-  // The docs' second snippet, `count$.subscribe((count) => console.log(count))`, calls `subscribe`
-  // on the query definition; a definition is bound to no store here (nor in the docs' own words:
-  // "Reactive state is always bound to a Store instance"), so it has no `subscribe`. See the report.
-  // What the snippet describes — log the count now and on every change — through the store:
   it('subscribing: the subscriber gets the value now and after each change', async () => {
     const store = await makeStore(schema)
-    const unsub = store.subscribe(count$, (count) => {
+    // By subscribing to the reactive state value
+    const unsub = count$.subscribe((count) => {
       console.log(count)
     })
     store.commit(events.todoCreated({ id: 'a', text: 'a', createdAt: 1 }))
@@ -194,6 +191,19 @@ describe('docs: Reactivity System › Accessing reactive state › Using the Sto
     unsub()
     store.commit(events.todoCreated({ id: 'b', text: 'b', createdAt: 2 }))
     expect(logs).toEqual([[0], [1]])
+  })
+
+  it('def.subscribe needs a store when none or several are running', async () => {
+    expect(() => count$.subscribe(() => {})).toThrowError(expect.objectContaining({ _tag: 'InvalidArgumentError', message: expect.stringContaining('no store is running') }))
+    const first = await makeStore(schema, 'first')
+    const second = await makeStore(schema, 'second')
+    expect(() => count$.subscribe(() => {})).toThrowError(expect.objectContaining({ message: expect.stringContaining('2 stores are running') }))
+    const seen: number[] = []
+    const unsub = count$.subscribe((count) => seen.push(count), { store: second })
+    second.commit(events.todoCreated({ id: 'a', text: 'a', createdAt: 1 }))
+    first.commit(events.todoCreated({ id: 'b', text: 'b', createdAt: 1 }))
+    unsub()
+    expect(seen).toEqual([0, 1])
   })
 })
 
