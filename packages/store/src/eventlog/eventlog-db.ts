@@ -111,3 +111,9 @@ export const eventlogHead = (db: SqliteDb): SeqNum => {
     ? ROOT_SEQ_NUM
     : { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration }
 }
+
+/** How many events the eventlog holds and its head, for `syncState` debugging views. */
+export const eventlogStats = (db: SqliteDb): { readonly localHead: SeqNum; readonly eventCount: number } => ({
+  localHead: eventlogHead(db),
+  eventCount: db.select<{ n: number }>('SELECT count(*) AS n FROM eventlog')[0]?.n ?? 0,
+})

@@ -1,6 +1,6 @@
 import type { LeaderSyncState, LeaderThread } from '../adapter/adapter.js'
 import type { EncodedEvent } from '../eventlog/event.js'
-import { appendEvents, eventlogHead } from '../eventlog/eventlog-db.js'
+import { appendEvents, eventlogStats } from '../eventlog/eventlog-db.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 
 /**
@@ -43,8 +43,7 @@ export const makeLocalLeader = (options: {
     },
     syncState: async (): Promise<LeaderSyncState> => {
       await flush()
-      const count = eventlogDb.select<{ n: number }>('SELECT count(*) AS n FROM eventlog')[0]?.n ?? 0
-      return { localHead: eventlogHead(eventlogDb), eventCount: count }
+      return eventlogStats(eventlogDb)
     },
     hardReset: async () => {
       queue = []

@@ -1,6 +1,6 @@
 import type { LeaderSyncState, LeaderThread } from '../adapter/adapter.js'
 import type { EncodedEvent } from '../eventlog/event.js'
-import { appendEvents, eventlogHead } from '../eventlog/eventlog-db.js'
+import { appendEvents, eventlogStats } from '../eventlog/eventlog-db.js'
 import { materializeStoredEvent } from '../materializer/replay.js'
 import { writeStateHead } from '../materializer/state-db.js'
 import type { LiveStoreSchema } from '../schema/internal.js'
@@ -97,8 +97,7 @@ export const makePersistedLeader = (options: PersistedLeaderOptions): LeaderThre
     },
     syncState: async (): Promise<LeaderSyncState> => {
       await flush()
-      const count = eventlogDb.select<{ n: number }>('SELECT count(*) AS n FROM eventlog')[0]?.n ?? 0
-      return { localHead: eventlogHead(eventlogDb), eventCount: count }
+      return eventlogStats(eventlogDb)
     },
     hardReset: async () => {
       queue = []
