@@ -70,3 +70,37 @@ describe('fs storage: restart', () => {
     expect(again.query(v1.table.count())).toBe(0)
   })
 })
+
+describe('fs storage: event timestamps', () => {
+  it('ctx.event.timestamp is the commit time, stored with the event and the same when replayed', async () => {
+    const { Events, makeSchema, Schema, State } = await import('@cairn/store')
+    const stamped = Events.synced({ name: 'v1.Stamped', schema: Schema.Struct({ id: Schema.String }) })
+    const makeStampSchema = (tableName: string) => {
+      const stamps = State.SQLite.table({ name: tableName, columns: { id: State.SQLite.text({ primaryKey: true }), at: State.SQLite.integer() } })
+      return {
+        stamps,
+        schema: makeSchema({
+          events: { stamped },
+          state: State.SQLite.makeState({
+            tables: { stamps },
+            materializers: State.SQLite.materializers({ stamped }, { 'v1.Stamped': ({ id }, ctx) => stamps.insert({ id, at: ctx.event.timestamp }) }),
+          }),
+        }),
+      }
+    }
+    const base = tempDirectory()
+    const before = Date.now()
+    const first = makeStampSchema('stamps')
+    const store = await openStore(first.schema, base)
+    store.commit(stamped({ id: 'a' }))
+    const at = store.query(first.stamps.select('at'))[0]!
+    expect(at).toBeGreaterThanOrEqual(before)
+    expect(at).toBeLessThanOrEqual(Date.now())
+    expect(readEvents(await openBytes(await store._dev.exportEventlogDb()))[0]?.timestamp).toBe(at)
+    await store.shutdown()
+    // A new table name changes the state hash: the state is rebuilt from the eventlog.
+    const second = makeStampSchema('stamps2')
+    const rebuilt = await openStore(second.schema, base)
+    expect(rebuilt.query(second.stamps.select('at'))).toEqual([at])
+  })
+})

@@ -8,6 +8,8 @@ export interface EncodedEvent {
   readonly parentSeqNum: SeqNum
   readonly clientId: string
   readonly sessionId: string
+  /** When the event was committed (ms since the epoch, the committing device's clock). */
+  readonly timestamp: number
 }
 
 /** An event with decoded arguments, as materializers see it (`ctx.event`). */
@@ -18,6 +20,8 @@ export interface DecodedEvent<TArgs = unknown> {
   readonly parentSeqNum: SeqNum
   readonly clientId: string
   readonly sessionId: string
+  /** When the event was committed (ms since the epoch, the committing device's clock). */
+  readonly timestamp: number
   /** `seqNum` printed, e.g. `e12`, `e12.1`. */
   readonly id: string
 }

@@ -18,14 +18,15 @@ const SCHEMA = [
     argsJson TEXT NOT NULL,
     clientId TEXT NOT NULL,
     sessionId TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
     PRIMARY KEY (seqNumGlobal, seqNumClient)
   ) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS eventlog_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID`,
 ]
 
 const INSERT = `INSERT INTO eventlog (seqNumGlobal, seqNumClient, seqNumRebaseGeneration, parentSeqNumGlobal,
-  parentSeqNumClient, parentSeqNumRebaseGeneration, name, argsJson, clientId, sessionId)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  parentSeqNumClient, parentSeqNumRebaseGeneration, name, argsJson, clientId, sessionId, timestamp)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 interface EventlogRow {
   [column: string]: string | number
@@ -39,6 +40,7 @@ interface EventlogRow {
   argsJson: string
   clientId: string
   sessionId: string
+  timestamp: number
 }
 
 /** Creates the eventlog tables if they are missing. */
@@ -63,6 +65,7 @@ export const appendEvents = (db: SqliteDb, events: readonly EncodedEvent[]): voi
         JSON.stringify(event.args),
         event.clientId,
         event.sessionId,
+        event.timestamp,
       ])
     }
     db.execute('COMMIT')
@@ -100,6 +103,7 @@ const toEncodedEvent = (row: EventlogRow): EncodedEvent => ({
   },
   clientId: row.clientId,
   sessionId: row.sessionId,
+  timestamp: row.timestamp,
 })
 
 /** The last event's sequence number, or the root when the log is empty. */

@@ -134,6 +134,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     const encodedEvents: EncodedEvent[] = []
     const headBefore = this.head
     let head = headBefore
+    const timestamp = Date.now()
     let current: PreparedEvent | undefined
     let currentSeqNum = head
     // One event writing at most once needs no explicit transaction: the statement is atomic by itself.
@@ -156,6 +157,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           parentSeqNum: head,
           clientId: this.clientId,
           sessionId: this.sessionId,
+          timestamp,
           id: seqNumToString(currentSeqNum),
         }
         if (prepared.length > 1) beginTransaction()
@@ -169,6 +171,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           parentSeqNum: head,
           clientId: this.clientId,
           sessionId: this.sessionId,
+          timestamp,
         })
         head = currentSeqNum
       }

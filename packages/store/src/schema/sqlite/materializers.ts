@@ -26,6 +26,8 @@ export interface MaterializerEvent<TArgs = unknown> {
   readonly parentSeqNum: MaterializerSeqNum
   readonly clientId: string
   readonly sessionId: string
+  /** When the event was committed (ms since the epoch, the committing device's clock). */
+  readonly timestamp: number
 }
 
 /** A raw SQL query for `ctx.query`, as `queryDb` takes it. */

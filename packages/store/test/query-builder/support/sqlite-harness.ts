@@ -67,7 +67,7 @@ export const openTestDb = async (sessionId = 'session-1'): Promise<TestDb> => {
       query: ((query: unknown) =>
         isQueryBuilder(query) ? run(query) : select((query as { query: string }).query)) as MaterializerContext['query'],
       db: undefined as never,
-      event: { name: event.name, args, id: 'e1', seqNum, parentSeqNum: seqNum, clientId: 'client', sessionId },
+      event: { name: event.name, args, id: 'e1', seqNum, parentSeqNum: seqNum, clientId: 'client', sessionId, timestamp: 0 },
     }
     const result = materializer(args, ctx) as unknown
     if (Array.isArray(result)) for (const write of result) runWrite(write)
