@@ -352,10 +352,17 @@ async function main() {
       if (suite.peer) out.push(`  ${(peerLabel + ':').padEnd(13)} ${fmt(r.peer)}`)
     }
     const notes = new Map()
+    // A child shared by several scenarios returns one result object: print its notes once,
+    // labelled with every scenario it covers.
+    const scenariosOf = new Map()
     for (const [scName, e] of Object.entries(results.suites[suite.name].scenarios)) {
       for (const [side, r] of Object.entries(e)) {
-        for (const n of r.notes ?? []) notes.set(`${side === 'cairn' ? 'Cairn' : peerLabel} ${scName}: ${n}`, true)
+        if (!scenariosOf.has(r)) scenariosOf.set(r, { side, names: [] })
+        scenariosOf.get(r).names.push(scName)
       }
+    }
+    for (const [r, { side, names }] of scenariosOf) {
+      for (const n of r.notes ?? []) notes.set(`${side === 'cairn' ? 'Cairn' : peerLabel} ${names.join('/')}: ${n}`, true)
     }
     for (const r of srows) {
       if (r.cairnReason) notes.set(`Cairn ${r.scenario}: ${r.cairnReason}`, true)

@@ -96,4 +96,81 @@ export const suites = [
       },
     ],
   },
+  {
+    name: 'fs',
+    title: 'Persisted Node storage (TodoMVC schema, fs adapter)',
+    cairn: 'cairn/fs.mjs',
+    peer: { id: 'livestore', label: 'LiveStore', script: 'peers/livestore/fs.mjs', dir: 'peers/livestore' },
+    scenarios: [
+      {
+        name: 'commit10kDurable',
+        child: 'fs10k', // one child per side: commits, then reopen/rebuild/disk on the store it wrote
+        timeoutMs: 480_000,
+        metrics: [
+          { key: 'totalMs', label: '10k single commits + wait until durable', unit: 'ms', goal: { max: 1000 } },
+          { key: 'usPerCommit', label: 'µs/commit incl. wait until durable', unit: 'µs' },
+          { key: 'loopMs', label: 'commit loop alone', unit: 'ms' },
+          { key: 'durableWaitMs', label: 'wait until durable after the loop', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'commitDurableEach',
+        child: 'durableEach',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'msPerDurableCommit', label: 'commit + wait until durable, mean of 200', unit: 'ms' },
+          { key: 'medianMs', label: 'commit + wait until durable, median', unit: 'ms' },
+          { key: 'p99Ms', label: 'commit + wait until durable, p99', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'reopen10k',
+        child: 'fs10k',
+        timeoutMs: 480_000,
+        metrics: [
+          { key: 'reopenMs', label: 'open 10k-event store → ready + count, median of 3', unit: 'ms', goal: { max: 100 } },
+          { key: 'rssMB', label: 'RSS after reopening 10k (after gc)', unit: 'MB' },
+        ],
+      },
+      {
+        name: 'reopen100k',
+        child: 'fs100k',
+        timeoutMs: 480_000,
+        metrics: [
+          { key: 'reopenMs', label: 'open 100k-event store → ready + count, median of 3', unit: 'ms' },
+          { key: 'rssMB', label: 'RSS after reopening 100k (after gc)', unit: 'MB' },
+        ],
+      },
+      {
+        name: 'rebuild10k',
+        child: 'fs10k',
+        timeoutMs: 480_000,
+        metrics: [
+          { key: 'eventsPerSec', label: 'boot with schema v2, rebuild 10k events', unit: 'events/s', goal: { min: 100_000 } },
+          { key: 'rebuildMs', label: 'boot with schema v2 → ready + count', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'rebuild100k',
+        child: 'fs100k',
+        timeoutMs: 480_000,
+        metrics: [
+          { key: 'eventsPerSec', label: 'boot with schema v2, rebuild 100k events', unit: 'events/s', goal: { min: 100_000 } },
+          { key: 'rebuildMs', label: 'boot with schema v2 → ready + count', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'disk10k',
+        child: 'fs10k',
+        timeoutMs: 480_000,
+        metrics: [{ key: 'bytesPerEvent', label: 'store directory after shutdown / 10k events', unit: 'B' }],
+      },
+      {
+        name: 'disk100k',
+        child: 'fs100k',
+        timeoutMs: 480_000,
+        metrics: [{ key: 'bytesPerEvent', label: 'store directory after shutdown / 100k events', unit: 'B' }],
+      },
+    ],
+  },
 ]

@@ -14,7 +14,8 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-import { emitResult, progress } from './stdout-guard.mjs'
+import { runScenarioMain as runMain } from './scenario-main.mjs'
+import { progress } from './stdout-guard.mjs'
 import { mean, median, percentile, round, sliceMeans } from './stats.mjs'
 
 const gc = () => {
@@ -407,33 +408,5 @@ async function rss100k(side) {
 
 export const scenarios = { commit10k, commitToSubscriber, commitBatch10k, queries, batchAndQueries, importTime, rss100k }
 
-/**
- * Entry point of a side's scenario script: `node core.mjs --scenario NAME`.
- * `loadSide` is async so that a library that fails to import becomes a JSON error result.
- */
-export async function runScenarioMain(sideId, loadSide) {
-  const argv = process.argv.slice(2)
-  if (argv.includes('--list')) {
-    await emitResult({ scenarios: Object.keys(scenarios) })
-    process.exit(0)
-  }
-  const idx = argv.indexOf('--scenario')
-  const name = idx >= 0 ? argv[idx + 1] : undefined
-  const base = { side: sideId, scenario: name, node: process.version }
-  let result
-  if (!name || !(name in scenarios)) {
-    result = { ...base, ok: false, error: `unknown scenario ${JSON.stringify(name)}; one of ${Object.keys(scenarios).join(', ')}` }
-  } else {
-    const t0 = performance.now()
-    try {
-      const side = await loadSide()
-      const r = await scenarios[name](side)
-      result = { ...base, label: side.label, ok: true, ...r, wallMs: round(performance.now() - t0) }
-    } catch (e) {
-      progress(`${sideId}/${name} failed:`, e?.stack ?? e)
-      result = { ...base, ok: false, error: String(e?.message ?? e).split('\n')[0], wallMs: round(performance.now() - t0) }
-    }
-  }
-  await emitResult(result)
-  process.exit(result.ok ? 0 : 1)
-}
+/** Entry point of a side's scenario script: `node core.mjs --scenario NAME`. */
+export const runScenarioMain = (sideId, loadSide) => runMain(scenarios, sideId, loadSide)
