@@ -1,2 +1,3 @@
-export { makeAdapter, type NodeAdapterOptions, type NodeStorage } from './make-adapter.js'
+export { makeAdapter, type NodeAdapterOptions } from './make-adapter.js'
+export { DEFAULT_BASE_DIRECTORY, type NodeStorage } from './storage.js'
 export { EventlogUnreadableError, InvalidAdapterOptionsError } from './errors.js'
