@@ -55,6 +55,7 @@ const READY_TIMEOUT_MS = 30_000
  * (eventlog and persisted state) runs in a worker thread, started from `workerUrl`, which calls
  * `makeWorker({ schema })` with the same schema as the app.
  *
+ * Each store (each `createStorePromise` with this adapter) gets its own worker thread.
  * The store itself stays in this thread: it boots from a copy of the worker's state (no replay), and
  * `store.commit` and queries are synchronous on an in-memory database here. Committed events go to
  * the worker once per tick; `await store.flush()` resolves once the worker has written every event

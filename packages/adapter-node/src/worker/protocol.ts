@@ -119,6 +119,7 @@ export interface InvalidMessage {
   readonly id: number | undefined
 }
 
+/** The outcome of validating a received message. */
 export type Parsed<T> = { readonly ok: true; readonly message: T } | ({ readonly ok: false } & InvalidMessage)
 
 // ---------------------------------------------------------------------------------------- validation

@@ -41,6 +41,9 @@ export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema): void => 
   let drainScheduled = false
 
   const post = (message: FromWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer)
+  // SQLite's wasm module loads while the app's thread checks the schema and sends `boot`.
+  const sqliteLoading = loadSqlite()
+  sqliteLoading.catch(() => {})
 
   const log: LeaderLog = {
     warn: (message) => post({ v, type: 'log', level: 'warn', message, error: null }),
@@ -76,7 +79,7 @@ export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema): void => 
     }
     phase = 'booting'
     try {
-      const sqlite = await loadSqlite()
+      const sqlite = await sqliteLoading.catch(() => loadSqlite())
       const opened = openLeader(
         sqlite,
         message.storage,

@@ -179,7 +179,8 @@ describe('makeWorkerAdapter: errors', () => {
     { crash: 'exit', reason: 'exited', exitCode: 3, message: /exited unexpectedly \(exit code 3\)/ },
     { crash: 'throw', reason: 'crashed', exitCode: undefined, message: /crashed: simulated crash of the leader worker/ },
   ])('a worker that dies ($crash) fails flush with LeaderWorkerError; commits keep working in memory', async ({ crash, reason, exitCode, message }) => {
-    const store = await openStoreWith(v1.schema, makeTestAdapter('worker', v1.schema, tempDirectory(), { crash }))
+    const base = tempDirectory()
+    const store = await openStoreWith(v1.schema, makeTestAdapter('worker', v1.schema, base, { crash }))
     store.commit(events.todoCreated({ id: 'a', text: 'A' }))
     const failure = await store.flush().then(
       () => undefined,
@@ -195,6 +196,10 @@ describe('makeWorkerAdapter: errors', () => {
     await expect(store.flush()).rejects.toBe(failure)
     await expect(store._dev.exportEventlogDb()).rejects.toBe(failure)
     await expect(store.shutdown()).rejects.toBe(failure)
+
+    // The dead worker released its files: the store opens again (without the unflushed events).
+    const again = await openWorkerStore(v1.schema, base)
+    expect(again.query(v1.table.count())).toBe(0)
   })
 
   it('a worker file that cannot be loaded, or that does not call makeWorker, is a LeaderWorkerError at boot', async () => {
