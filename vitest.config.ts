@@ -7,5 +7,6 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'docs/**/*.test.ts', 'test/build/**/*.test.ts'],
     typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'], tsconfig: 'tsconfig.test.json' },
     testTimeout: 30_000,
+    setupFiles: ['test/setup/worker-threads.ts'],
   },
 })

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { events, v1 } from '../fixtures/todo-app.mjs'
-import { openStore, storeFiles, tempDirectory } from '../fixtures/stores.js'
+import { ADAPTERS, openStore, storeFiles, storeOpener, tempDirectory } from '../fixtures/stores.js'
 
 const seed = async (base: string) => {
   const store = await openStore(v1.schema, base)
@@ -14,7 +14,9 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-describe('fs storage: damaged files', () => {
+describe.each(ADAPTERS)('fs storage ($name): damaged files', ({ kind }) => {
+  const openStore = storeOpener(kind)
+
   it('a truncated state database is rebuilt from the eventlog, with a warning', async () => {
     const base = tempDirectory()
     await seed(base)

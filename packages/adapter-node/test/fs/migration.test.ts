@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { events, v1, v2, v3 } from '../fixtures/todo-app.mjs'
 import { startChild } from '../fixtures/processes.js'
-import { openStore, storeFiles, tempDirectory } from '../fixtures/stores.js'
+import { ADAPTERS, openStore, storeFiles, storeOpener, tempDirectory } from '../fixtures/stores.js'
 
 const seed = async (base: string, count: number) => {
   const store = await openStore(v1.schema, base)
@@ -15,7 +15,9 @@ const seed = async (base: string, count: number) => {
 
 const stateFile = (schema: { stateHash: string }) => `state-${schema.stateHash}-f1.db`
 
-describe('fs storage: automatic migration when the state schema changes', () => {
+describe.each(ADAPTERS)('fs storage ($name): automatic migration when the state schema changes', ({ kind }) => {
+  const openStore = storeOpener(kind)
+
   it('adds a column with a default and an index: rebuilt from the eventlog, old state removed', async () => {
     const base = tempDirectory()
     await seed(base, 100)
@@ -51,7 +53,7 @@ describe('fs storage: automatic migration when the state schema changes', () => 
   it('a rebuild killed half-way is finished by the next boot', async () => {
     const base = tempDirectory()
     await seed(base, 30_000)
-    const child = startChild(['boot', base, 'todos', 'v2'])
+    const child = startChild(['boot', base, 'todos', 'v2'], { adapter: kind })
     // Batches of 2,000 events: kill after the first ones committed, before the end.
     await child.waitFor(/^status migrating [1-9]\d*\/30002/)
     child.process.kill('SIGKILL')

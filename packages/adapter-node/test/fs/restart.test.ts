@@ -1,9 +1,11 @@
 import { readEvents } from '@cairn/store/adapter'
 import { describe, expect, it } from 'vitest'
 import { events, v1 } from '../fixtures/todo-app.mjs'
-import { dumpTables, openBytes, openStore, storeFiles, tempDirectory } from '../fixtures/stores.js'
+import { ADAPTERS, dumpTables, openBytes, storeFiles, storeOpener, tempDirectory } from '../fixtures/stores.js'
 
-describe('fs storage: restart', () => {
+describe.each(ADAPTERS)('fs storage ($name): restart', ({ kind }) => {
+  const openStore = storeOpener(kind)
+
   it('keeps rows, eventlog and sequence numbers across a restart, and continues from there', async () => {
     const base = tempDirectory()
     const first = await openStore(v1.schema, base)

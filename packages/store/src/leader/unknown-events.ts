@@ -25,8 +25,14 @@ export class UnknownStoredEventError extends CairnError {
   }
 }
 
-/** Applies the policy to one unknown event; returns normally when it is to be skipped. */
-export const makeUnknownEventHandler = (policy: UnknownEventHandling = 'warn'): ((event: EncodedEvent) => void) => {
+/**
+ * Applies the policy to one unknown event; returns normally when it is to be skipped. `'warn'`
+ * reports through `warn` (default `console.warn`; a leader in a worker thread forwards it to the app's thread).
+ */
+export const makeUnknownEventHandler = (
+  policy: UnknownEventHandling = 'warn',
+  warn: (message: string) => void = (message) => console.warn(message),
+): ((event: EncodedEvent) => void) => {
   if (typeof policy === 'function') return policy
   if (policy === 'ignore') return () => {}
   if (policy === 'fail') {
@@ -38,7 +44,7 @@ export const makeUnknownEventHandler = (policy: UnknownEventHandling = 'warn'): 
   return (event) => {
     if (warned.has(event.name)) return
     warned.add(event.name)
-    console.warn(
+    warn(
       `[cairn] skipping event "${event.name}" (${seqNumToString(event.seqNum)}) and any later ones of that name: ` +
         `the schema does not define it (written by a newer app version?). It stays in the eventlog.`,
     )

@@ -277,14 +277,20 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     await this.session.leader.flush()
   }
 
-  /** Writes pending events, releases the databases and ends the store. Idempotent. */
+  /**
+   * Writes pending events, releases the databases and ends the store. Idempotent. Rejects when the
+   * leader could not write the pending events (the store is ended all the same).
+   */
   async shutdown(): Promise<void> {
     if (this.isShutdown) return
     this.isShutdown = true
     unregisterDebugStore(this)
     this.undoLog.discard()
-    await this.session.leader.shutdown()
-    this.session.sqliteDb.close()
+    try {
+      await this.session.leader.shutdown()
+    } finally {
+      this.session.sqliteDb.close()
+    }
   }
 
   /**

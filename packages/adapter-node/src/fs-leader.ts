@@ -10,44 +10,40 @@ import {
   replayEventlog,
   STORAGE_FORMAT_VERSION,
   type AdapterArgs,
-  type ClientSession,
   type SqliteDb,
   type SqliteDbFactory,
 } from '@cairn/store/adapter'
 import { EventlogUnreadableError } from './errors.js'
 import { isValidDatabaseFile, removeDatabaseFile } from './database-files.js'
+import type { LeaderLog, OpenedLeader } from './open-leader.js'
 
-type FileSqlite = SqliteDbFactory & { openFile: NonNullable<SqliteDbFactory['openFile']> }
+/** A SQLite factory that can open files. */
+export type FileSqlite = SqliteDbFactory & { openFile: NonNullable<SqliteDbFactory['openFile']> }
 
 const STATE_FILE = /^state-[0-9a-f]+-f\d+\.db(\.building)?$/
 
 /**
- * A session whose eventlog and state live in `<baseDirectory>/<storeId>/`:
+ * A leader whose eventlog and state live in `<baseDirectory>/<storeId>/`:
  * - `eventlog.db`, the source of truth, never rebuilt or deleted by Cairn (except by hardReset);
  * - `state-<stateHash>-f<format>.db`, derived from the eventlog. A state built for another schema
  *   is rebuilt into `<name>.building`, renamed into place when complete, and the old one removed.
- * The session itself gets an in-memory copy of the state, so booting never replays the eventlog
- * unless the persisted state lags behind it.
+ * The session gets a copy of the state as bytes, so booting never replays the eventlog unless the
+ * persisted state lags behind it.
  */
-export const openFsSession = (sqlite: FileSqlite, args: AdapterArgs, baseDirectory: string): ClientSession => {
+export const openFsLeader = (sqlite: FileSqlite, args: AdapterArgs, baseDirectory: string, log: LeaderLog): OpenedLeader => {
   const directory = path.join(baseDirectory, args.storeId)
   fs.mkdirSync(directory, { recursive: true })
   const eventlogPath = path.join(directory, 'eventlog.db')
   const eventlogDb = openEventlog(sqlite, eventlogPath)
-  let stateDb: SqliteDb
+  let stateDb: SqliteDb | undefined
+  let state: Uint8Array
+  let clientId: string
   try {
-    stateDb = openState(sqlite, args, directory, eventlogDb)
+    stateDb = openState(sqlite, args, directory, eventlogDb, log)
+    state = stateDb.export()
+    clientId = clientIdOf(eventlogDb)
   } catch (error) {
-    eventlogDb.close()
-    throw error
-  }
-  const onUnknownEvent = makeUnknownEventHandler(args.schema.unknownEventHandling)
-  const sessionDb = sqlite.openInMemory()
-  try {
-    sessionDb.import(stateDb.export())
-  } catch (error) {
-    sessionDb.close()
-    stateDb.close()
+    stateDb?.close()
     eventlogDb.close()
     throw error
   }
@@ -55,15 +51,15 @@ export const openFsSession = (sqlite: FileSqlite, args: AdapterArgs, baseDirecto
     schema: args.schema,
     eventlogDb,
     stateDb,
-    onUnknownEvent,
+    onUnknownEvent: makeUnknownEventHandler(args.schema.unknownEventHandling, (message) => log.warn(message)),
     onError: (error) => {
-      console.error(`[cairn] store "${args.storeId}": writing to ${directory} failed:`, error)
+      log.error(`[cairn] store "${args.storeId}": writing to ${directory} failed:`, error)
     },
     deleteStorage: async () => {
       await fs.promises.rm(directory, { recursive: true, force: true })
     },
   })
-  return { sqliteDb: sessionDb, clientId: clientIdOf(eventlogDb), sessionId: randomId(6), leader, storageMode: 'persisted' }
+  return { leader, clientId, storageMode: 'persisted', state }
 }
 
 const openEventlog = (sqlite: FileSqlite, eventlogPath: string): SqliteDb => {
@@ -89,14 +85,14 @@ const clientIdOf = (eventlogDb: SqliteDb): string => {
   return clientId
 }
 
-const openState = (sqlite: FileSqlite, args: AdapterArgs, directory: string, eventlogDb: SqliteDb): SqliteDb => {
+const openState = (sqlite: FileSqlite, args: AdapterArgs, directory: string, eventlogDb: SqliteDb, log: LeaderLog): SqliteDb => {
   const { schema, onBootStatus } = args
   const name = `state-${schema.stateHash}-f${STORAGE_FORMAT_VERSION}.db`
   const statePath = path.join(directory, name)
-  const onUnknownEvent = makeUnknownEventHandler(schema.unknownEventHandling)
+  const onUnknownEvent = makeUnknownEventHandler(schema.unknownEventHandling, (message) => log.warn(message))
 
   if (fs.existsSync(statePath)) {
-    const db = openExistingState(sqlite, statePath)
+    const db = openExistingState(sqlite, statePath, log)
     if (db !== undefined) {
       // Catch up on events written after the state (a crash between the two writes).
       replayEventlog({
@@ -114,7 +110,7 @@ const openState = (sqlite: FileSqlite, args: AdapterArgs, directory: string, eve
   const others = fs.readdirSync(directory).filter((file) => STATE_FILE.test(file) && file !== name && file !== `${name}.building`)
   const stage = others.length > 0 ? 'migrating' : 'rehydrating'
   const buildingPath = `${statePath}.building`
-  let building = fs.existsSync(buildingPath) ? openExistingState(sqlite, buildingPath) : undefined
+  let building = fs.existsSync(buildingPath) ? openExistingState(sqlite, buildingPath, log) : undefined
   building ??= sqlite.openFile(buildingPath)
   try {
     initializeStateDb(building, schema)
@@ -136,7 +132,7 @@ const openState = (sqlite: FileSqlite, args: AdapterArgs, directory: string, eve
 }
 
 /** Opens a state file, or removes it (with a warning) when it is damaged, so it is rebuilt. */
-const openExistingState = (sqlite: FileSqlite, statePath: string): SqliteDb | undefined => {
+const openExistingState = (sqlite: FileSqlite, statePath: string, log: LeaderLog): SqliteDb | undefined => {
   let db: SqliteDb | undefined
   try {
     if (!isValidDatabaseFile(statePath)) throw new Error('the file is not a complete SQLite database')
@@ -146,7 +142,7 @@ const openExistingState = (sqlite: FileSqlite, statePath: string): SqliteDb | un
   } catch (cause) {
     db?.close()
     if ((cause as { _tag?: unknown })?._tag === 'DatabaseLockedError') throw cause
-    console.warn(
+    log.warn(
       `[cairn] the state database ${statePath} is damaged (${cause instanceof Error ? cause.message : String(cause)}); ` +
         `rebuilding it from the eventlog.`,
     )
