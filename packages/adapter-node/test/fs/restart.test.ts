@@ -74,6 +74,9 @@ describe.each(ADAPTERS)('fs storage ($name): restart', ({ kind }) => {
 })
 
 describe('fs storage: event timestamps', () => {
+  // The worker fixture knows only the fixture schemas; the timestamp path is the same in both.
+  const openStore = storeOpener('thread')
+
   it('ctx.event.timestamp is the commit time, stored with the event and the same when replayed', async () => {
     const { Events, makeSchema, Schema, State } = await import('@cairn/store')
     const stamped = Events.synced({ name: 'v1.Stamped', schema: Schema.Struct({ id: Schema.String }) })
