@@ -20,6 +20,13 @@ import type { LeaderLog, OpenedLeader } from './open-leader.js'
 /** A SQLite factory that can open files. */
 export type FileSqlite = SqliteDbFactory & { openFile: NonNullable<SqliteDbFactory['openFile']> }
 
+/**
+ * The state is derived from the eventlog, so its commits need not survive power loss: in WAL mode
+ * 'normal' still never corrupts the file, and a state that lost its last transactions has a head
+ * behind the eventlog's and catches up on the next boot. Only the eventlog syncs on every commit.
+ */
+const STATE_FILE_OPTIONS = { synchronous: 'normal' } as const
+
 const STATE_FILE = /^state-[0-9a-f]+-f\d+\.db(\.building)?$/
 
 /**
@@ -111,7 +118,7 @@ const openState = (sqlite: FileSqlite, args: AdapterArgs, directory: string, eve
   const stage = others.length > 0 ? 'migrating' : 'rehydrating'
   const buildingPath = `${statePath}.building`
   let building = fs.existsSync(buildingPath) ? openExistingState(sqlite, buildingPath, log) : undefined
-  building ??= sqlite.openFile(buildingPath)
+  building ??= sqlite.openFile(buildingPath, STATE_FILE_OPTIONS)
   try {
     initializeStateDb(building, schema)
     onBootStatus({ stage, progress: { done: 0, total: 0 } })
@@ -128,7 +135,7 @@ const openState = (sqlite: FileSqlite, args: AdapterArgs, directory: string, eve
   fs.renameSync(buildingPath, statePath)
   syncDirectory(directory)
   for (const file of others) removeDatabaseFile(path.join(directory, file))
-  return sqlite.openFile(statePath, { create: false })
+  return sqlite.openFile(statePath, { ...STATE_FILE_OPTIONS, create: false })
 }
 
 /** Opens a state file, or removes it (with a warning) when it is damaged, so it is rebuilt. */
@@ -136,7 +143,7 @@ const openExistingState = (sqlite: FileSqlite, statePath: string, log: LeaderLog
   let db: SqliteDb | undefined
   try {
     if (!isValidDatabaseFile(statePath)) throw new Error('the file is not a complete SQLite database')
-    db = sqlite.openFile(statePath, { create: false })
+    db = sqlite.openFile(statePath, { ...STATE_FILE_OPTIONS, create: false })
     readStateHead(db)
     return db
   } catch (cause) {

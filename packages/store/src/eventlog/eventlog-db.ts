@@ -79,18 +79,18 @@ export const appendEvents = (db: SqliteDb, events: readonly EncodedEvent[]): voi
 export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM, limit = -1): EncodedEvent[] =>
   db
     .select<EventlogRow>(
-      `SELECT * FROM eventlog WHERE seqNumGlobal > ? OR (seqNumGlobal = ? AND seqNumClient > ?)
-       ORDER BY seqNumGlobal, seqNumClient LIMIT ?`,
-      [after.global, after.global, after.client, limit],
+      // A row-value comparison lets SQLite seek in the primary key instead of scanning.
+      `SELECT * FROM eventlog WHERE (seqNumGlobal, seqNumClient) > (?, ?) ORDER BY seqNumGlobal, seqNumClient LIMIT ?`,
+      [after.global, after.client, limit],
     )
     .map(toEncodedEvent)
 
 /** How many events come after `after`. */
 export const countEventsAfter = (db: SqliteDb, after: SeqNum): number =>
-  db.select<{ n: number }>(
-    'SELECT count(*) AS n FROM eventlog WHERE seqNumGlobal > ? OR (seqNumGlobal = ? AND seqNumClient > ?)',
-    [after.global, after.global, after.client],
-  )[0]?.n ?? 0
+  db.select<{ n: number }>('SELECT count(*) AS n FROM eventlog WHERE (seqNumGlobal, seqNumClient) > (?, ?)', [
+    after.global,
+    after.client,
+  ])[0]?.n ?? 0
 
 const toEncodedEvent = (row: EventlogRow): EncodedEvent => ({
   name: row.name,
