@@ -23,3 +23,12 @@ export type { Adapter, BootStatus } from './adapter/adapter.js'
 export { UnknownStoredEventError, type UnknownEventHandling } from './leader/unknown-events.js'
 export { StoredEventDecodeError } from './materializer/replay.js'
 export type { SeqNum } from './eventlog/seq-num.js'
+export type {
+  SyncBackend,
+  SyncConnectArgs,
+  SyncConnection,
+  SyncConnectionStatus,
+  SyncEvent,
+  SyncEventBatch,
+  SyncPushResult,
+} from './sync/sync-backend.js'
