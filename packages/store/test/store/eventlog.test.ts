@@ -89,3 +89,30 @@ describe('eventlog', () => {
     expect(readUndoSegments(db).map((s) => [s.after.global, s.upTo.global])).toEqual([[0, 10_000], [10_000, 10_001]])
   })
 })
+
+describe('readEvents', () => {
+  it('reads after any position, client-only numbers included, with a limit', async () => {
+    const { appendEvents, initializeEventlogDb } = await import('@cairn/store/adapter')
+    const db = (await loadSqlite()).openInMemory()
+    initializeEventlogDb(db)
+    const numbers: Array<[number, number]> = [[1, 0], [1, 1], [1, 2], [2, 0], [2, 1], [3, 0]]
+    let parent = { global: 0, client: 0, rebaseGeneration: 0 }
+    appendEvents(
+      db,
+      numbers.map(([global, client]) => {
+        const seqNum = { global, client, rebaseGeneration: 0 }
+        const event = { name: `e${global}.${client}`, args: {}, seqNum, parentSeqNum: parent, clientId: 'c', sessionId: 's', timestamp: 0 }
+        parent = seqNum
+        return event
+      }),
+    )
+    const after = (global: number, client: number, limit?: number) =>
+      readEvents(db, { global, client, rebaseGeneration: 0 }, limit).map((e) => e.name)
+    expect(after(0, 0)).toEqual(['e1.0', 'e1.1', 'e1.2', 'e2.0', 'e2.1', 'e3.0'])
+    expect(after(1, 1)).toEqual(['e1.2', 'e2.0', 'e2.1', 'e3.0'])
+    expect(after(1, 1, 2)).toEqual(['e1.2', 'e2.0'])
+    expect(after(2, 0, 1)).toEqual(['e2.1'])
+    expect(after(1, 2, 10)).toEqual(['e2.0', 'e2.1', 'e3.0'])
+    expect(after(3, 0)).toEqual([])
+  })
+})
