@@ -5,9 +5,6 @@ import { SqliteError } from './sqlite-error.js'
 
 const encoder = new TextEncoder()
 // ignoreBOM keeps a leading U+FEFF that is part of a stored value instead of stripping it.
-/** Text up to this many bytes is decoded by hand when it is ASCII (see `textAt`). */
-const SHORT_TEXT_BYTES = 64
-
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /**
@@ -80,18 +77,7 @@ export class WasmMemory {
 
   /** The UTF-8 text of `length` bytes at `pointer`. */
   textAt(pointer: number, length: number): string {
-    const heap = this.heap8()
-    // Short ASCII text (names, ids, small JSON) is built faster by hand than by TextDecoder.
-    if (length <= SHORT_TEXT_BYTES) {
-      let text = ''
-      for (let i = pointer; i < pointer + length; i++) {
-        const byte = heap[i]!
-        if (byte > 0x7f) return decoder.decode(heap.subarray(pointer, pointer + length))
-        text += String.fromCharCode(byte)
-      }
-      return text
-    }
-    return decoder.decode(heap.subarray(pointer, pointer + length))
+    return decoder.decode(this.heap8().subarray(pointer, pointer + length))
   }
 
   /** Writes `text` as UTF-8 into the scratch buffer (see `scratch`); returns its length in bytes. */
