@@ -12,7 +12,7 @@ await runFsMain('cairn', async () => {
   const { createStorePromise, queryDb } = await import('@cairn/store')
   const { makeAdapter } = await import('@cairn/adapter-node')
   const v1 = await import('./schema.mjs')
-  const v2 = await import('./schema-v2.mjs')
+  const { v2 } = v1
   const version = packageVersion('@cairn/store', import.meta.url)
   return {
     side: 'cairn',

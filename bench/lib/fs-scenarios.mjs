@@ -7,7 +7,7 @@
 // side = {
 //   side: 'cairn' | 'livestore', label,
 //   createStorePromise, queryDb,           // from the library
-//   schemas: { v1, v2 },                   // { schema, events, todos } of schema.mjs / schema-v2.mjs
+//   schemas: { v1, v2 },                   // { schema, events, todos }: schema.mjs and its v2 export
 //   makeAdapter(baseDirectory),            // node adapter with fs storage under baseDirectory
 //   waitDurable(store): Promise<void>,     // resolves once every event committed so far is persisted
 //   durability: string,                   // how waitDurable knows (printed as a note)

@@ -35,7 +35,7 @@ await runFsMain('livestore', async () => {
   const { createStorePromise, queryDb } = await import('@livestore/livestore')
   const { makeAdapter } = await import('@livestore/adapter-node')
   const v1 = await import('./schema.mjs')
-  const v2 = await import('./schema-v2.mjs')
+  const { v2 } = v1
   const version = packageVersion('@livestore/livestore', import.meta.url)
   return {
     side: 'livestore',
