@@ -5,8 +5,8 @@
  * it is added.
  */
 import { Events, makeSchema, MaterializerError, Schema, State } from '@cairn/store'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { eventlogOf, makeStore } from './support.js'
+import { describe, expect, it } from 'vitest'
+import { captureConsoleLog, eventlogOf, makeStore } from './support.js'
 
 // --- what the samples assume exists ---
 const todos = State.SQLite.table({
@@ -34,14 +34,7 @@ const seedMaterializers = State.SQLite.materializers(seedEvents, {
   seeded: ({ ids }) => ids.flatMap((id) => [table1.insert({ id, someVal: 7 }), table2.insert({ id, otherVal: 'x' })]),
 })
 
-let logs: unknown[][] = []
-beforeEach(() => {
-  logs = []
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args))
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const logs = captureConsoleLog()
 
 describe('docs: Materializers › Example', () => {
   const events = {

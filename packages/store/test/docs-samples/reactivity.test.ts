@@ -4,8 +4,8 @@
  * and `store` without defining them: they are defined here.
  */
 import { computed, Events, makeSchema, queryDb, Schema, signal, State } from '@cairn/store'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { makeStore } from './support.js'
+import { describe, expect, it, vi } from 'vitest'
+import { captureConsoleLog, makeStore } from './support.js'
 
 // --- what the samples assume exists ---
 const tables = {
@@ -46,14 +46,7 @@ const count$ = queryDb(tables.todos.count(), { label: 'count$' })
 
 const texts = (rows: ReadonlyArray<{ readonly text: string }>) => rows.map((row) => row.text)
 
-let logs: unknown[][] = []
-beforeEach(() => {
-  logs = []
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args))
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const logs = captureConsoleLog()
 
 describe('docs: Reactivity System › Reactive SQL queries', () => {
   it('queryDb over a query builder: ordered rows, named by its label, re-run on commits', async () => {

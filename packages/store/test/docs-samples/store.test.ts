@@ -4,18 +4,11 @@
 import { makeAdapter } from '@cairn/adapter-node'
 import { createStorePromise, StoreShutdownError, type Store } from '@cairn/store'
 import { readEvents } from '@cairn/store/adapter'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { events, schema, tables } from './livestore/schema.js'
-import { makeStore, openCopy, track } from './support.js'
+import { captureConsoleLog, makeStore, openCopy, track } from './support.js'
 
-let logs: unknown[][] = []
-beforeEach(() => {
-  logs = []
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args))
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const logs = captureConsoleLog()
 
 describe('docs: Store › Creating a store', () => {
   it('createStorePromise resolves to a ready store with the given id', async () => {

@@ -3,7 +3,7 @@ import { makeAdapter } from '@cairn/adapter-node'
 import { loadSqlite } from '@cairn/sqlite'
 import { readEvents, seqNumToString, type SqliteDb } from '@cairn/store/adapter'
 import { createStorePromise, type LiveStoreSchema, type Store } from '@cairn/store'
-import { afterEach } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
 
 const open: Array<Store<any>> = []
 
@@ -48,3 +48,19 @@ export const eventlogOf = async (store: Store<any>) => {
 /** The state tables as SQLite stores them (raw rows), for "rows written" assertions. */
 export const rawRows = (store: Store<any>, sql: string): ReadonlyArray<Record<string, unknown>> =>
   store.query({ query: sql, bindValues: [] }) as ReadonlyArray<Record<string, unknown>>
+
+/**
+ * Captures what the samples print with console.log during each test of the calling file: the
+ * returned array holds one entry (the call's arguments) per call and is emptied before each test.
+ */
+export const captureConsoleLog = (): unknown[][] => {
+  const logs: unknown[][] = []
+  beforeEach(() => {
+    logs.length = 0
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args))
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+  return logs
+}
