@@ -14,3 +14,4 @@ export {
 export { openSqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js'
 export type { AppendNotice, AppendRequest, AppendResult, StoredEvent, StoreInfo, SyncStorage } from './storage.js'
 export { InvalidSyncServerOptionsError, SyncStorageClosedError, SyncStorageError, SyncStorageOpenError } from './errors.js'
+export { openPostgresStorage, type PostgresStorageOptions } from './postgres-storage.js'
