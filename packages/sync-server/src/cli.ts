@@ -95,7 +95,25 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     return
   }
   const where = options.storage.type === 'sqlite' ? `sqlite ${options.storage.file}` : `postgres ${redact(options.storage.url)}`
-  let server: SyncServer
+  // Signal handlers first: a SIGTERM that arrives while the server starts, or right after it printed
+  // its address, still shuts it down cleanly.
+  let server: SyncServer | undefined
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(`cairn-sync-server: ${signal}, shutting down\n`)
+    if (server === undefined) return // Still starting: the start-up below sees `stopping`.
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`cairn-sync-server: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
   try {
     const storage: SyncStorage =
       options.storage.type === 'sqlite'
@@ -111,20 +129,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     process.stderr.write(`cairn-sync-server: cannot start: ${error instanceof Error ? error.message : String(error)}\n`)
     process.exit(1)
   }
-  process.stdout.write(`cairn-sync-server listening on ${server.url} (storage: ${where})\n`)
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    process.stdout.write(`cairn-sync-server: ${signal}, shutting down\n`)
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`cairn-sync-server: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`)
-        process.exit(1)
-      },
-    )
+  if (stopping) {
+    await server.close()
+    process.exit(0)
   }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
+  process.stdout.write(`cairn-sync-server listening on ${server.url} (storage: ${where})\n`)
 }
