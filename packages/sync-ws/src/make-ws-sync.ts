@@ -351,8 +351,8 @@ class WsSyncConnection implements SyncConnection {
       const socket = this.socket
       if (socket === undefined || !this.welcomed) return
       this.send({ v: PROTOCOL_VERSION, type: 'ping', id: `ping-${++this.nextId}` })
-      clearTimeout(this.pongTimer)
-      this.pongTimer = setTimeout(() => {
+      // Counted from the first ping nothing answered (any frame received clears it).
+      this.pongTimer ??= setTimeout(() => {
         this.drop(socket, new SyncConnectionLostError(`No answer to ping within ${this.options.pongTimeoutMs} ms.`, undefined, undefined))
       }, this.options.pongTimeoutMs)
     }, this.options.pingIntervalMs)
@@ -360,6 +360,7 @@ class WsSyncConnection implements SyncConnection {
 
   private onFrame(socket: WebSocketLike, data: unknown): void {
     clearTimeout(this.pongTimer)
+    this.pongTimer = undefined
     const text = frameText(data)
     if (text === undefined) {
       this.drop(socket, new SyncProtocolError('The server sent a binary frame; protocol version 1 has text frames only.'))
@@ -557,6 +558,7 @@ class WsSyncConnection implements SyncConnection {
     clearTimeout(this.connectTimer)
     clearTimeout(this.pingTimer)
     clearTimeout(this.pongTimer)
+    this.pongTimer = undefined
   }
 
   private setStatus(status: SyncConnectionStatus): void {
