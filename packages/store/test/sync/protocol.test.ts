@@ -164,8 +164,7 @@ describe('decodeClientMessage', () => {
       expect(error.message).toMatch(message)
       expect(error.message).toContain(field)
     }
-    const noArgs = event(1) as Partial<SyncEvent>
-    delete noArgs.args
+    const { args: _args, ...noArgs } = event(1)
     expect(failure(decodeClientMessage({ v: 1, type: 'push', requestId: 'r', events: [noArgs] })).field).toBe('events[0].args')
   })
 
