@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ensureBundlesBuilt, repoRoot, runFixture } from './helpers.js'
 
-const PACKAGES = ['store', 'sqlite', 'adapter-node']
+const PACKAGES = ['store', 'sqlite', 'adapter-node', 'sync-server', 'sync-ws']
 
 const listFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
