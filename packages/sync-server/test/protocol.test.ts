@@ -265,13 +265,13 @@ describe('sync server: close', () => {
   })
 
   it('the idle timeout closes silent connections with 4408; pings keep a connection open', async () => {
-    const { url } = await server({ idleTimeoutMs: 300 })
+    const { url } = await server({ idleTimeoutMs: 600 })
     const silent = await welcomed(url, { storeId: 's', clientId: 'silent', installId: 'i1' })
     const chatty = await welcomed(url, { storeId: 's', clientId: 'chatty', installId: 'i2' })
     const pinger = setInterval(() => chatty.send({ v: 1, type: 'ping', id: 'x' }), 100)
     try {
       expect(await silent.closed).toEqual({ code: 4408, reason: 'idle timeout' })
-      await new Promise((resolve) => setTimeout(resolve, 400))
+      await new Promise((resolve) => setTimeout(resolve, 700))
       expect(chatty.ws.readyState).toBe(chatty.ws.OPEN)
     } finally {
       clearInterval(pinger)

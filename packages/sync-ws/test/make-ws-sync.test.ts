@@ -160,12 +160,13 @@ describe('makeWsSync with a real server', () => {
   })
 
   it('sends pings while idle, so the server does not close it for silence', async () => {
-    const { url } = await server({ idleTimeoutMs: 300 })
-    const pinging = connect(url, 'p', { pingIntervalMs: 80 })
+    const { url } = await server({ idleTimeoutMs: 600 })
+    const pinging = connect(url, 'p', { pingIntervalMs: 100 })
     const silent = connect(url, 's', { pingIntervalMs: 5000 })
     const pingingStatuses = recordStatuses(pinging)
     const silentStatuses = recordStatuses(silent)
-    await sleep(1000)
+    await until(() => silentStatuses.some((s) => s.state === 'disconnected'), 'the silent connection to be closed')
+    await sleep(300)
     expect(pingingStatuses.map((s) => s.state)).toEqual(['connecting', 'connected'])
     expect(silentStatuses.map((s) => s.state)).toContain('disconnected')
     expect(silentStatuses.find((s) => s.state === 'disconnected')).toMatchObject({ error: expect.objectContaining({ closeCode: 4408 }) })
