@@ -146,6 +146,8 @@ const toWire = (event: StoredEvent): WireEvent => ({ seqNum: event.seqNum, json:
 /** Room kept in a frame for the message around its events (type, requestId, head…). */
 const ENVELOPE_BYTES = 512
 const MIN_MESSAGE_BYTES = 4096
+/** A connection with more than this many `maxMessageBytes` waiting to be sent gets live events through its pump. */
+const CONGESTED_BYTES_PER_LIMIT = 4
 
 /** How many of `events` (from `start`) fit in one message: at least one, at most `maxCount` and the byte budget. */
 const batchEnd = (events: readonly WireEvent[], start: number, maxCount: number, maxBytes: number): number => {
@@ -307,7 +309,8 @@ class ServerCore {
     const { maxEventsPerBatch, maxMessageBytes } = this.limits
     for (const pull of store.pulls) {
       if (pull.done || pull.pumping || !pull.caughtUp) continue
-      if (pull.cursor === from && events.length > 0) {
+      // A client that does not read fast enough is served by its pump instead (it waits for each batch to be written).
+      if (pull.cursor === from && events.length > 0 && !pull.connection.congested) {
         for (let start = 0; start < events.length; ) {
           const end = batchEnd(events, start, maxEventsPerBatch, maxMessageBytes)
           pull.connection.send(eventsFrame(pull.requestId, events.slice(start, end), store.head, true))
@@ -387,6 +390,11 @@ class Connection {
 
   send(frame: string): void {
     if (this.isOpen) this.ws.send(frame)
+  }
+
+  /** Whether frames pile up unsent (the client reads slower than events arrive). */
+  get congested(): boolean {
+    return this.ws.bufferedAmount > CONGESTED_BYTES_PER_LIMIT * this.core.limits.maxMessageBytes
   }
 
   /** Sends and resolves once the frame is written (backpressure for pumps). */

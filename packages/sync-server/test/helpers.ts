@@ -81,7 +81,9 @@ export class RawClient {
   async next(timeoutMs = 5000): Promise<ServerMessage> {
     const deadline = Date.now() + timeoutMs
     while (this.messages.length <= this.read) {
-      if (Date.now() > deadline) throw new Error(`no message within ${timeoutMs} ms (got ${JSON.stringify(this.messages)})`)
+      if (Date.now() > deadline) {
+        throw new Error(`no message within ${timeoutMs} ms (${this.messages.length} received, the last ones: ${JSON.stringify(this.messages.slice(-3))})`)
+      }
       await this.wait(deadline - Date.now())
     }
     return this.messages[this.read++]!

@@ -197,6 +197,27 @@ describe('sync server: push and pull', () => {
     expect(seqNums(await readAll(url, 's'))).toEqual([1, 2, 3, 4, 5, 6, 7])
   })
 
+  it('a live client that stops reading gets every event, in order, once it reads again', async () => {
+    const maxMessageBytes = 16 * 1024
+    const { url } = await server({ limits: { maxMessageBytes, maxMessagesPerSecond: 100_000 } })
+    const writer = await welcomed(url, { storeId: 's', clientId: 'w', installId: 'iw' })
+    const slow = await welcomed(url, { storeId: 's', clientId: 'slow', installId: 'is' })
+    slow.send({ v: 1, type: 'pull', requestId: 'live', cursor: 0, live: true })
+    await slow.nextOf('events')
+    slow.ws.pause()
+    // About 8 MB of events while the reader does not read: far more than the server buffers per client
+    // (live events go through the pump once 4 × maxMessageBytes wait unsent).
+    const text = 'x'.repeat(8000)
+    for (let i = 0; i < 1000; i++) {
+      writer.send({ v: 1, type: 'push', requestId: `p${i}`, events: makeEvents(i + 1, i + 1, 'w').map((e) => ({ ...e, args: { text } })) })
+      expect((await writer.nextOf('pushAck')).head).toBe(i + 1)
+    }
+    slow.ws.resume()
+    const received: SyncEvent[] = []
+    while (received.length < 1000) received.push(...(await slow.nextOf('events', 20_000)).events)
+    expect(seqNums(received)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1))
+  }, 60_000)
+
   it('answers ping with pong carrying the same id', async () => {
     const { url } = await server()
     const client = await welcomed(url, { storeId: 's' })
