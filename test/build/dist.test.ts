@@ -96,4 +96,24 @@ describe('built packages', () => {
     expect(report.head).toBe('e5.1')
     expect(report.seqOrder).toBe(true)
   })
+
+  it('sync packages work end to end from dist: server, makeWsSync over ws (no global WebSocket on Node 20), push and live pull', async () => {
+    type Report = {
+      resolved: Record<string, string>
+      globalWebSocket: string
+      ack: unknown
+      rejected: unknown
+      seen: number[]
+      decode: string
+    }
+    const { report, stderr } = await runFixture<Report>('sync-smoke.mjs')
+    expect(stderr).toBe('')
+    expect(report.resolved['@cairn/sync-server']).toMatch(/\/packages\/sync-server\/dist\/index\.js$/)
+    expect(report.resolved['@cairn/sync-ws']).toMatch(/\/packages\/sync-ws\/dist\/index\.js$/)
+    expect(report.globalWebSocket).toBe('undefined')
+    expect(report.ack).toEqual({ ok: true, head: 2 })
+    expect(report.rejected).toEqual({ ok: false, head: 2, missing: 2 })
+    expect(report.seen).toEqual([1, 2])
+    expect(report.decode).toBe('unknown-type')
+  })
 })
