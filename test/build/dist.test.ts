@@ -116,4 +116,24 @@ describe('built packages', () => {
     expect(report.seen).toEqual([1, 2])
     expect(report.decode).toBe('unknown-type')
   })
+
+  it('@cairn/sync-ws bundles for browsers: no Node builtin, ws only as its browser stub in a lazy chunk', async () => {
+    const { rolldown } = await import('rolldown')
+    const build = await rolldown({ input: join(repoRoot, 'packages', 'sync-ws', 'dist', 'index.js'), platform: 'browser', logLevel: 'silent' })
+    try {
+      const { output } = await build.generate({ format: 'esm' })
+      const chunks = output.filter((c) => c.type === 'chunk')
+      const entry = chunks.find((c) => c.isEntry)!
+      const wsModules = (chunk: (typeof chunks)[number]) => chunk.moduleIds.filter((id) => /node_modules\/ws\//.test(id))
+      expect(wsModules(entry)).toEqual([])
+      const lazy = chunks.filter((c) => entry.dynamicImports.includes(c.fileName))
+      expect(lazy.flatMap(wsModules).map((id) => id.replace(/.*node_modules\//, ''))).toEqual(['ws/browser.js'])
+      for (const chunk of chunks) {
+        expect(chunk.imports.filter((i) => !chunks.some((c) => c.fileName === i))).toEqual([])
+        expect(chunk.code).not.toMatch(/from ["']node:|require\(["'](net|tls|http|https|crypto|stream|events)["']\)/)
+      }
+    } finally {
+      await build.close()
+    }
+  })
 })
