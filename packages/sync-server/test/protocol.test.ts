@@ -1,7 +1,8 @@
 // The sync server against raw protocol clients: what docs/protocol.md promises, message by message.
 import { DEFAULT_LIMITS, type SyncEvent } from '@cairn/store/sync'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { cleanupTempDirs, makeEvents, RawClient, readAll, startServer } from './helpers.js'
+import { createSyncServer, InvalidSyncServerOptionsError, openSqliteStorage, SyncStorageClosedError, type SyncServerOptions } from '../src/index.js'
+import { cleanupTempDirs, makeEvents, RawClient, readAll, startServer, tempDir } from './helpers.js'
 
 const servers: Array<{ close(): Promise<void> }> = []
 const clients: RawClient[] = []
@@ -297,5 +298,31 @@ describe('sync server: close', () => {
     } finally {
       clearInterval(pinger)
     }
+  })
+})
+
+describe('sync server: options', () => {
+  it('refuses unusable options with InvalidSyncServerOptionsError, before opening anything', async () => {
+    const cases: Array<[Partial<Record<keyof SyncServerOptions, unknown>>, RegExp]> = [
+      [{ port: -1 }, /port must be an integer from 0 to 65535/],
+      [{ port: 1.5 }, /port must be an integer/],
+      [{ host: '' }, /host must be a non-empty string/],
+      [{ limits: { maxEventsPerPush: 0 } }, /limits.maxEventsPerPush must be a positive integer/],
+      [{ limits: { maxMessageBytes: 100 } }, /limits.maxMessageBytes must be at least 4096/],
+      [{ idleTimeoutMs: 5 }, /idleTimeoutMs must be a number of milliseconds of at least 100/],
+      [{ validatePayload: 'yes' }, /validatePayload must be a function/],
+    ]
+    for (const [options, message] of cases) {
+      const error = await createSyncServer(options as SyncServerOptions).catch((e: unknown) => e)
+      expect(error, JSON.stringify(options)).toBeInstanceOf(InvalidSyncServerOptionsError)
+      expect((error as Error).message).toMatch(message)
+    }
+  })
+
+  it('a port in use: the listen error, and the storage it was given is closed', async () => {
+    const { port } = await server()
+    const storage = await openSqliteStorage({ file: `${tempDir()}/other.db` })
+    await expect(createSyncServer({ port, storage })).rejects.toMatchObject({ code: 'EADDRINUSE' })
+    await expect(storage.openStore('s')).rejects.toBeInstanceOf(SyncStorageClosedError)
   })
 })
