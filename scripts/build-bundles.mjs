@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** The packages with a bundled dist, in dependency order. */
-export const PACKAGES = ['packages/store', 'packages/sqlite', 'packages/adapter-node']
+export const PACKAGES = ['packages/store', 'packages/sqlite', 'packages/adapter-node', 'packages/sync-server', 'packages/sync-ws']
 
 /**
  * Third-party dependencies inlined into the dist, per package.
@@ -45,6 +45,8 @@ const BUNDLED_DEPENDENCIES = {
   '@cairn/store': [],
   '@cairn/sqlite': [],
   '@cairn/adapter-node': [],
+  '@cairn/sync-server': [],
+  '@cairn/sync-ws': [],
 }
 
 const BUILTINS = new Set(builtinModules)

@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ensureBundlesBuilt, repoRoot, runFixture } from './helpers.js'
 
-const PACKAGES = ['store', 'sqlite', 'adapter-node']
+const PACKAGES = ['store', 'sqlite', 'adapter-node', 'sync-server', 'sync-ws']
 
 const listFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
@@ -95,5 +95,45 @@ describe('built packages', () => {
     expect(report.invalid.message).toContain('id: Expected string, got number 1')
     expect(report.head).toBe('e5.1')
     expect(report.seqOrder).toBe(true)
+  })
+
+  it('sync packages work end to end from dist: server, makeWsSync over ws (no global WebSocket on Node 20), push and live pull', async () => {
+    type Report = {
+      resolved: Record<string, string>
+      globalWebSocket: string
+      ack: unknown
+      rejected: unknown
+      seen: number[]
+      decode: string
+    }
+    const { report, stderr } = await runFixture<Report>('sync-smoke.mjs')
+    expect(stderr).toBe('')
+    expect(report.resolved['@cairn/sync-server']).toMatch(/\/packages\/sync-server\/dist\/index\.js$/)
+    expect(report.resolved['@cairn/sync-ws']).toMatch(/\/packages\/sync-ws\/dist\/index\.js$/)
+    expect(report.globalWebSocket).toBe('undefined')
+    expect(report.ack).toEqual({ ok: true, head: 2 })
+    expect(report.rejected).toEqual({ ok: false, head: 2, missing: 2 })
+    expect(report.seen).toEqual([1, 2])
+    expect(report.decode).toBe('unknown-type')
+  })
+
+  it('@cairn/sync-ws bundles for browsers: no Node builtin, ws only as its browser stub in a lazy chunk', async () => {
+    const { rolldown } = await import('rolldown')
+    const build = await rolldown({ input: join(repoRoot, 'packages', 'sync-ws', 'dist', 'index.js'), platform: 'browser', logLevel: 'silent' })
+    try {
+      const { output } = await build.generate({ format: 'esm' })
+      const chunks = output.filter((c) => c.type === 'chunk')
+      const entry = chunks.find((c) => c.isEntry)!
+      const wsModules = (chunk: (typeof chunks)[number]) => chunk.moduleIds.filter((id) => /node_modules\/ws\//.test(id))
+      expect(wsModules(entry)).toEqual([])
+      const lazy = chunks.filter((c) => entry.dynamicImports.includes(c.fileName))
+      expect(lazy.flatMap(wsModules).map((id) => id.replace(/.*node_modules\//, ''))).toEqual(['ws/browser.js'])
+      for (const chunk of chunks) {
+        expect(chunk.imports.filter((i) => !chunks.some((c) => c.fileName === i))).toEqual([])
+        expect(chunk.code).not.toMatch(/from ["']node:|require\(["'](net|tls|http|https|crypto|stream|events)["']\)/)
+      }
+    } finally {
+      await build.close()
+    }
   })
 })

@@ -21,7 +21,14 @@ afterEach(() => {
 describe('documentation examples', () => {
   it('finds the examples of every README that has TypeScript blocks', () => {
     const sources = new Set(examples.map((example) => example.source))
-    for (const readme of ['README.md', 'packages/store/README.md', 'packages/sqlite/README.md', 'packages/adapter-node/README.md']) {
+    for (const readme of [
+      'README.md',
+      'packages/store/README.md',
+      'packages/sqlite/README.md',
+      'packages/adapter-node/README.md',
+      'packages/sync-server/README.md',
+      'packages/sync-ws/README.md',
+    ]) {
       expect(sources).toContain(readme)
     }
     expect(docFiles()).toEqual(expect.arrayContaining([...sources]))
