@@ -109,12 +109,3 @@ describe('column definitions', () => {
     expect(() => State.SQLite.text({ default: null as never })).toThrow(/not nullable/)
   })
 })
-
-describe('performance', () => {
-  it('built-in encode is hand-written and cheap', () => {
-    const col = State.SQLite.boolean()
-    const start = performance.now()
-    for (let i = 0; i < 1_000_000; i++) col.encode(i % 2 === 0)
-    expect(performance.now() - start).toBeLessThan(1_000)
-  })
-})

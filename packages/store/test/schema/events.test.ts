@@ -89,23 +89,3 @@ describe('encodeEventArgs / decodeEventArgs', () => {
     expect(() => encodeEventArgs(todoDeleted, { todoId: 'a', deletedAt: 'x' })).toThrow(EventEncodeError)
   })
 })
-
-describe('performance', () => {
-  it('validate + encode of a 3-field struct costs a few µs at most', () => {
-    const def = Events.synced({
-      name: 'perf',
-      schema: Schema.Struct({ id: Schema.String, text: Schema.String, completed: Schema.Boolean }),
-    })
-    const args = { id: 'abc', text: 'hello', completed: false }
-    const run = (n: number) => {
-      for (let i = 0; i < n; i++) encodeEventArgs(def, def(args).args)
-    }
-    run(20_000)
-    const n = 100_000
-    const start = performance.now()
-    run(n)
-    const micros = ((performance.now() - start) * 1000) / n
-    console.log(`[perf] event validate + encode (3-field struct): ${micros.toFixed(2)} µs`)
-    expect(micros).toBeLessThan(20)
-  })
-})
