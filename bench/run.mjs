@@ -338,11 +338,13 @@ async function main() {
         fmt(r.previous),
         r.changePct === null ? '' : `${r.changePct >= 0 ? '+' : ''}${r.changePct.toFixed(1)}%`,
       ])
+    // A suite without a peer (e.g. sync) gets no peer and ratio columns.
+    const keep = (_, i) => suite.peer || (i !== 3 && i !== 4)
     out.push(
       table(
-        ['scenario', 'metric', 'Cairn', peerLabel, `Cairn/${peerLabel}`, 'goal (Cairn)', 'pass', 'prev Cairn', 'Δ'],
-        body,
-        ['l', 'l', 'r', 'r', 'r', 'l', 'l', 'r', 'r'],
+        ['scenario', 'metric', 'Cairn', peerLabel, `Cairn/${peerLabel}`, 'goal (Cairn)', 'pass', 'prev Cairn', 'Δ'].filter(keep),
+        body.map((cells) => cells.filter(keep)),
+        ['l', 'l', 'r', 'r', 'r', 'l', 'l', 'r', 'r'].filter(keep),
       ),
     )
     for (const r of srows.filter((x) => x.list)) {

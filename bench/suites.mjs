@@ -173,4 +173,51 @@ export const suites = [
       },
     ],
   },
+  {
+    name: 'sync',
+    title: 'Sync server (@cairn/sync-server, SQLite storage, WebSocket clients on 127.0.0.1) — Cairn only',
+    cairn: 'cairn/sync.mjs', // no peer: LiveStore has no self-hosted sync server to compare with
+    scenarios: [
+      {
+        name: 'ingest',
+        timeoutMs: 120_000,
+        metrics: [
+          { key: 'eventsPerSec', label: '20k events, pushes of 100, each awaiting its ack', unit: 'events/s', goal: { min: 20_000 } },
+          { key: 'batchedMs', label: '20k events in pushes of 100, total', unit: 'ms' },
+          { key: 'batchMedianMs', label: 'push of 100 → ack, median', unit: 'ms' },
+          { key: 'singleMedianMs', label: 'single-event push → ack, median of 500', unit: 'ms' },
+          { key: 'singleP99Ms', label: 'single-event push → ack, p99', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'fanout',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'deliveryP50Ms', label: 'push → 99 other live clients, p50 of 19,800', unit: 'ms' },
+          { key: 'deliveryP99Ms', label: 'push → 99 other live clients, p99', unit: 'ms', goal: { max: 50 } },
+          { key: 'deliveryMaxMs', label: 'push → 99 other live clients, max', unit: 'ms' },
+          { key: 'ackMedianMs', label: 'push → ack with 100 live pulls, median', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'catchup',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'catchupMs', label: 'new client: connect + pull 100k events from 0', unit: 'ms', goal: { max: 3000 } },
+          { key: 'eventsPerSec', label: 'catch-up rate', unit: 'events/s' },
+        ],
+      },
+      {
+        name: 'memory',
+        timeoutMs: 240_000,
+        metrics: [
+          { key: 'kbPerConnection', label: 'server RSS per idle client (live pull), 1k clients', unit: 'KB' },
+          { key: 'heapKBPerConnection', label: 'server JS heap per idle client (live pull)', unit: 'KB' },
+          { key: 'kbPerConnectionNoPull', label: 'server RSS per connected client, no pull', unit: 'KB' },
+          { key: 'rssKBAt0', label: 'server process RSS, 0 clients (after gc)', unit: 'KB' },
+          { key: 'rssKBAt1k', label: 'server process RSS, 1k clients with live pulls', unit: 'KB' },
+        ],
+      },
+    ],
+  },
 ]
