@@ -64,7 +64,7 @@ export interface SyncConnection {
   pull(cursor: number): void
   /** Receives batches in order; returns an unsubscribe function. */
   onEvents(listener: (batch: SyncEventBatch) => void): () => void
-  /** Receives connection state changes; returns an unsubscribe function. */
+  /** Receives the current connection state at once, then every change; returns an unsubscribe function. */
   onStatus(listener: (status: SyncConnectionStatus) => void): () => void
   /**
    * Pushes consecutive events built on `events[0].parentSeqNum`. Rejects (with a typed error) when the
