@@ -22,6 +22,8 @@ const SCHEMA = [
     PRIMARY KEY (seqNumGlobal, seqNumClient)
   ) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS eventlog_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID`,
+  // Client-only events are few; this lets countEventsAfter count them without reading every row.
+  `CREATE INDEX IF NOT EXISTS eventlog_client_only ON eventlog (seqNumGlobal, seqNumClient) WHERE seqNumClient > 0`,
 ]
 
 const INSERT = `INSERT INTO eventlog (seqNumGlobal, seqNumClient, seqNumRebaseGeneration, parentSeqNumGlobal,
@@ -91,12 +93,20 @@ export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM, limit = -
   return events
 }
 
-/** How many events come after `after`. */
-export const countEventsAfter = (db: SqliteDb, after: SeqNum): number =>
-  db.select<{ n: number }>(
-    'SELECT count(*) AS n FROM eventlog WHERE seqNumGlobal > ? OR (seqNumGlobal = ? AND seqNumClient > ?)',
-    [after.global, after.global, after.client],
-  )[0]?.n ?? 0
+/**
+ * How many events come after `after`. Synced events are numbered without gaps (one per global
+ * number), so they are counted from the head; only client-only events are counted row by row.
+ */
+export const countEventsAfter = (db: SqliteDb, after: SeqNum): number => {
+  const synced = Math.max(0, eventlogHead(db).global - after.global)
+  const clientOnly =
+    db.select<{ n: number }>(
+      `SELECT count(*) AS n FROM eventlog
+       WHERE seqNumClient > 0 AND (seqNumGlobal > ? OR (seqNumGlobal = ? AND seqNumClient > ?))`,
+      [after.global, after.global, after.client],
+    )[0]?.n ?? 0
+  return synced + clientOnly
+}
 
 const toEncodedEvent = (row: EventlogRow): EncodedEvent => ({
   name: row.name,

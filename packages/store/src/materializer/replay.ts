@@ -48,7 +48,17 @@ export const materializeStoredEvent = (
     throw new StoredEventDecodeError(event.name, id, cause)
   }
   try {
-    materializeEvent(db, schema, { ...event, args, id }, written)
+    const decoded = {
+      name: event.name,
+      args,
+      seqNum: event.seqNum,
+      parentSeqNum: event.parentSeqNum,
+      clientId: event.clientId,
+      sessionId: event.sessionId,
+      timestamp: event.timestamp,
+      id,
+    }
+    materializeEvent(db, schema, decoded, written)
   } catch (cause) {
     throw new MaterializerError(event.name, id, cause)
   }

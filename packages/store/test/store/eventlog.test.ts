@@ -114,5 +114,10 @@ describe('readEvents', () => {
     expect(after(2, 0, 1)).toEqual(['e2.1'])
     expect(after(1, 2, 10)).toEqual(['e2.0', 'e2.1', 'e3.0'])
     expect(after(3, 0)).toEqual([])
+    const { countEventsAfter } = await import('@cairn/store/adapter')
+    for (const [global, client] of [[0, 0], [1, 0], [1, 1], [1, 2], [2, 0], [2, 1], [3, 0]] as const) {
+      expect(countEventsAfter(db, { global, client, rebaseGeneration: 0 }), `after e${global}.${client}`).toBe(after(global, client).length)
+    }
+    expect(db.select("EXPLAIN QUERY PLAN SELECT count(*) FROM eventlog WHERE seqNumClient > 0 AND (seqNumGlobal > 1 OR (seqNumGlobal = 1 AND seqNumClient > 0))").map((row) => row.detail).join()).toContain('eventlog_client_only')
   })
 })
