@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ServerMessage, SyncEvent } from '@cairn/store/sync'
+import { afterAll, afterEach } from 'vitest'
 import WebSocket from 'ws'
 import { createSyncServer, openSqliteStorage, type SyncServer, type SyncServerOptions } from '../src/index.js'
 
@@ -143,4 +144,29 @@ export async function readAll(url: string, storeId: string): Promise<SyncEvent[]
   }
   client.close()
   return events
+}
+
+/**
+ * For a test file: `server` starts a server and `welcomed` opens a welcomed raw client; they, and
+ * clients the test pushes to `clients`, are closed after each test, temporary directories after the file.
+ */
+export const trackServersAndClients = () => {
+  const servers: Array<{ close(): Promise<void> }> = []
+  const clients: RawClient[] = []
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close()
+    await Promise.all(servers.splice(0).map((server) => server.close()))
+  })
+  afterAll(cleanupTempDirs)
+  const server = async (options: Parameters<typeof startServer>[0] = {}) => {
+    const started = await startServer(options)
+    servers.push(started)
+    return started
+  }
+  const welcomed = async (url: string, hello: Parameters<typeof RawClient.welcomed>[1]) => {
+    const client = await RawClient.welcomed(url, hello)
+    clients.push(client)
+    return client
+  }
+  return { server, welcomed, clients }
 }

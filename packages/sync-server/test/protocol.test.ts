@@ -1,27 +1,10 @@
 // The sync server against raw protocol clients: what docs/protocol.md promises, message by message.
 import { DEFAULT_LIMITS, type SyncEvent } from '@cairn/store/sync'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createSyncServer, InvalidSyncServerOptionsError, openSqliteStorage, SyncStorageClosedError, type SyncServerOptions } from '../src/index.js'
-import { cleanupTempDirs, makeEvents, RawClient, readAll, startServer, tempDir } from './helpers.js'
+import { makeEvents, RawClient, readAll, startServer, tempDir, trackServersAndClients } from './helpers.js'
 
-const servers: Array<{ close(): Promise<void> }> = []
-const clients: RawClient[] = []
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close()
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
-afterAll(cleanupTempDirs)
-
-const server = async (options: Parameters<typeof startServer>[0] = {}) => {
-  const started = await startServer(options)
-  servers.push(started)
-  return started
-}
-const welcomed = async (url: string, hello: Parameters<typeof RawClient.welcomed>[1]) => {
-  const client = await RawClient.welcomed(url, hello)
-  clients.push(client)
-  return client
-}
+const { server, welcomed, clients } = trackServersAndClients()
 const seqNums = (events: readonly SyncEvent[]) => events.map((event) => event.seqNum)
 
 describe('sync server: HTTP', () => {

@@ -1,26 +1,9 @@
 // Concurrency, store isolation and clientId collisions, against a real server and raw clients.
 import type { PushAckMessage, PushRejectedMessage, SyncEvent } from '@cairn/store/sync'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { cleanupTempDirs, makeEvents, RawClient, readAll, startServer } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { makeEvents, RawClient, readAll, trackServersAndClients } from './helpers.js'
 
-const servers: Array<{ close(): Promise<void> }> = []
-const clients: RawClient[] = []
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close()
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
-afterAll(cleanupTempDirs)
-
-const server = async (options: Parameters<typeof startServer>[0] = {}) => {
-  const started = await startServer(options)
-  servers.push(started)
-  return started
-}
-const welcomed = async (url: string, hello: Parameters<typeof RawClient.welcomed>[1]) => {
-  const client = await RawClient.welcomed(url, hello)
-  clients.push(client)
-  return client
-}
+const { server, welcomed, clients } = trackServersAndClients()
 
 describe('concurrent pushes', () => {
   it('from several connections: exactly one is accepted per parent, the rebased ones follow, the eventlog has no gap or duplicate', async () => {
