@@ -10,6 +10,7 @@ import {
   replayEventlog,
   STORAGE_FORMAT_VERSION,
   type AdapterArgs,
+  type EncodedEvent,
   type SqliteDb,
   type SqliteDbFactory,
 } from '@cairn/store/adapter'
@@ -42,11 +43,13 @@ export const openFsLeader = (sqlite: FileSqlite, args: AdapterArgs, baseDirector
   fs.mkdirSync(directory, { recursive: true })
   const eventlogPath = path.join(directory, 'eventlog.db')
   const eventlogDb = openEventlog(sqlite, eventlogPath)
+  // One handler for boot and later writes, so an unknown event name is warned about once.
+  const onUnknownEvent = makeUnknownEventHandler(args.schema.unknownEventHandling, (message) => log.warn(message))
   let stateDb: SqliteDb | undefined
   let state: Uint8Array
   let clientId: string
   try {
-    stateDb = openState(sqlite, args, directory, eventlogDb, log)
+    stateDb = openState(sqlite, args, directory, eventlogDb, onUnknownEvent, log)
     state = stateDb.export()
     clientId = clientIdOf(eventlogDb)
   } catch (error) {
@@ -58,7 +61,7 @@ export const openFsLeader = (sqlite: FileSqlite, args: AdapterArgs, baseDirector
     schema: args.schema,
     eventlogDb,
     stateDb,
-    onUnknownEvent: makeUnknownEventHandler(args.schema.unknownEventHandling, (message) => log.warn(message)),
+    onUnknownEvent,
     onError: (error) => {
       log.error(`[cairn] store "${args.storeId}": writing to ${directory} failed:`, error)
     },
@@ -92,11 +95,17 @@ const clientIdOf = (eventlogDb: SqliteDb): string => {
   return clientId
 }
 
-const openState = (sqlite: FileSqlite, args: AdapterArgs, directory: string, eventlogDb: SqliteDb, log: LeaderLog): SqliteDb => {
+const openState = (
+  sqlite: FileSqlite,
+  args: AdapterArgs,
+  directory: string,
+  eventlogDb: SqliteDb,
+  onUnknownEvent: (event: EncodedEvent) => void,
+  log: LeaderLog,
+): SqliteDb => {
   const { schema, onBootStatus } = args
   const name = `state-${schema.stateHash}-f${STORAGE_FORMAT_VERSION}.db`
   const statePath = path.join(directory, name)
-  const onUnknownEvent = makeUnknownEventHandler(schema.unknownEventHandling, (message) => log.warn(message))
 
   if (fs.existsSync(statePath)) {
     const db = openExistingState(sqlite, statePath, log)

@@ -45,11 +45,6 @@ export class UndoLog {
     return this.#openEvents
   }
 
-  /** Whether changes are being recorded that `cut` has not written yet. */
-  get isRecording(): boolean {
-    return this.#session !== undefined
-  }
-
   /**
    * Ends the open segment: writes its changeset and the state head in one transaction. The next
    * `beforeWrite` starts a new segment. Must not run inside another transaction.
