@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {
+  clientIdOf,
   initializeEventlogDb,
   initializeStateDb,
   makePersistedLeader,
   makeUnknownEventHandler,
-  randomId,
   readStateHead,
   replayEventlog,
   STORAGE_FORMAT_VERSION,
@@ -84,15 +84,6 @@ const openEventlog = (sqlite: FileSqlite, eventlogPath: string): SqliteDb => {
     if ((cause as { _tag?: unknown })?._tag === 'DatabaseLockedError') throw cause
     throw new EventlogUnreadableError(eventlogPath, cause)
   }
-}
-
-/** The client id is stored with the eventlog: a client keeps its id across restarts. */
-const clientIdOf = (eventlogDb: SqliteDb): string => {
-  const existing = eventlogDb.select<{ value: string }>("SELECT value FROM eventlog_meta WHERE key = 'clientId'")[0]
-  if (existing !== undefined) return existing.value
-  const clientId = randomId(6)
-  eventlogDb.execute("INSERT INTO eventlog_meta (key, value) VALUES ('clientId', ?)", [clientId])
-  return clientId
 }
 
 const openState = (

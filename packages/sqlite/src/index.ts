@@ -5,5 +5,6 @@
  */
 export { loadSqlite } from './load-sqlite.js'
 export type { OpenFileOptions, WasmSqliteDbFactory } from './wasm-sqlite-db.js'
+export type { OpfsOpenOptions, OpfsPool, OpfsPoolOptions } from './opfs-pool.js'
 export { SqliteError } from './sqlite-error.js'
 export { DatabaseLockedError } from './database-locked-error.js'

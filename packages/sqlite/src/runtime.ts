@@ -6,6 +6,8 @@ import { WasmMemory } from './wasm-memory.js'
 
 /** The initialised wasm module plus the per-module helpers every database shares. */
 export interface SqliteRuntime {
+  /** The module itself, for what its helpers offer (e.g. installing the OPFS VFS). */
+  readonly sqlite3: Sqlite3Static
   readonly capi: CAPI
   readonly wasm: WASM_API
   readonly raw: RawApi
@@ -22,6 +24,7 @@ export function createRuntime(sqlite3: Sqlite3Static): SqliteRuntime {
   const raw = wasm.exports as RawApi
   const memory = new WasmMemory(wasm, raw)
   return {
+    sqlite3,
     capi,
     wasm,
     raw,

@@ -18,6 +18,7 @@ import type { FileVfs } from './file-vfs.js'
 import { prepareStatement, type PreparedStatement } from './prepare.js'
 import { readRow } from './read-row.js'
 import type { SqliteRuntime } from './runtime.js'
+import { openOpfsPool, type OpfsPool, type OpfsPoolOptions } from './opfs-pool.js'
 import { exportDatabase, importDatabase } from './serialize.js'
 import { WasmSqliteSession } from './session.js'
 import { SqliteError } from './sqlite-error.js'
@@ -52,6 +53,20 @@ export class WasmSqliteDbFactory implements SqliteDbFactory {
   /** A fresh, empty `:memory:` database. */
   openInMemory(): SqliteDb {
     return new WasmSqliteDb(this.#runtime, openMemoryConnection(this.#runtime), undefined)
+  }
+
+  /**
+   * Takes the OPFS directory `options.directory` for databases in the browser's Origin Private File
+   * System (only in a dedicated worker). Rejects with a SqliteError when OPFS is unavailable there
+   * or another worker holds the directory.
+   */
+  openOpfsPool(options: OpfsPoolOptions): Promise<OpfsPool> {
+    const runtime = this.#runtime
+    return openOpfsPool(runtime.sqlite3, (path, vfsName, create) => {
+      const vfs: FileVfs = { name: vfsName, resolve: (p) => p, takeOpenFailure: () => undefined }
+      const flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+      return new WasmSqliteDb(runtime, openConnection(runtime, path, flags, vfs), path)
+    }, options)
   }
 
   /**

@@ -5,7 +5,7 @@
 export type { Adapter, AdapterArgs, BootStatus, ClientSession, LeaderSyncState, LeaderThread } from './adapter.js'
 export type { EncodedEvent } from '../eventlog/event.js'
 export { ROOT_SEQ_NUM, compareSeqNum, nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
-export { appendEvents, countEventsAfter, eventlogHead, initializeEventlogDb, readEvents } from '../eventlog/eventlog-db.js'
+export { appendEvents, clientIdOf, countEventsAfter, eventlogHead, initializeEventlogDb, readEvents } from '../eventlog/eventlog-db.js'
 export { initializeStateDb, readStateHead, readUndoSegments, type UndoSegment } from '../materializer/state-db.js'
 export { makeLocalLeader } from '../leader/local-leader.js'
 export { makePersistedLeader, type PersistedLeaderOptions } from '../leader/persisted-leader.js'

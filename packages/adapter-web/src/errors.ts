@@ -1,0 +1,79 @@
+import { CairnError } from '@cairn/store'
+
+/** `makePersistedAdapter`, `makeInMemoryAdapter` or `makeWorker` was given options it does not understand. */
+export class InvalidAdapterOptionsError extends CairnError {
+  readonly _tag = 'InvalidAdapterOptionsError'
+}
+
+/** Why the leader worker could not serve the store (see `LeaderWorkerError`). */
+export type LeaderWorkerFailure = 'start-failed' | 'not-ready' | 'crashed' | 'storage-busy'
+
+/**
+ * The dedicated leader worker of `makePersistedAdapter` failed: its file could not be loaded or threw
+ * (`'start-failed'`, `'crashed'`), it never called `makeWorker` (`'not-ready'`), or the store's OPFS
+ * directory stayed held by another worker (`'storage-busy'`: two apps of this origin use the same
+ * `directory`, or a previous leader did not let go).
+ */
+export class LeaderWorkerError extends CairnError {
+  readonly _tag = 'LeaderWorkerError'
+  constructor(
+    readonly reason: LeaderWorkerFailure,
+    message: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/**
+ * A message between a tab, the shared worker and the leader worker was not understood: malformed,
+ * or of another protocol version (the worker files were built from another version of
+ * `@cairn/adapter-web` than the page, e.g. a cached worker after a deploy).
+ */
+export class LeaderProtocolError extends CairnError {
+  readonly _tag = 'LeaderProtocolError'
+}
+
+/**
+ * The schema the worker file passes to `makeWorker` is not the one the app passes to
+ * `createStorePromise`: their state hashes or event names differ. Both must import the same schema module.
+ */
+export class WorkerSchemaMismatchError extends CairnError {
+  readonly _tag = 'WorkerSchemaMismatchError'
+  constructor(
+    readonly appStateHash: string,
+    readonly workerStateHash: string,
+    /** Events the app's schema defines and the worker's does not. */
+    readonly eventsOnlyInApp: readonly string[],
+    /** Events the worker's schema defines and the app's does not. */
+    readonly eventsOnlyInWorker: readonly string[],
+  ) {
+    const differences = [
+      appStateHash === workerStateHash ? undefined : `state hash ${appStateHash} in the app, ${workerStateHash} in the worker`,
+      eventsOnlyInApp.length === 0 ? undefined : `events only in the app: ${eventsOnlyInApp.join(', ')}`,
+      eventsOnlyInWorker.length === 0 ? undefined : `events only in the worker: ${eventsOnlyInWorker.join(', ')}`,
+    ].filter((part) => part !== undefined)
+    super(
+      `The leader worker's schema differs from the app's: makeWorker({ schema }) and createStorePromise({ schema }) ` +
+        `must import the same schema module. ${differences.join('; ')}. Nothing was opened; rebuild the worker.`,
+    )
+  }
+}
+
+/**
+ * Two sessions committed events with the same sequence number before either saw the other's (two
+ * tabs committing at once). The leader keeps the first; the second session's events stay in its
+ * memory only.
+ */
+export class ConflictingEventError extends CairnError {
+  readonly _tag = 'ConflictingEventError'
+  constructor(
+    readonly seqNum: string,
+    readonly sessionId: string,
+  ) {
+    super(
+      `Event ${seqNum} of session ${sessionId} conflicts with the event the leader already stored at ${seqNum} ` +
+        `(another tab committed first). It was not persisted; reload the tab to continue from the stored state.`,
+    )
+  }
+}

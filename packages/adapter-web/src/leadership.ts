@@ -1,0 +1,200 @@
+import type { LiveStoreSchema } from '@cairn/store'
+import type { BootStatus } from '@cairn/store/adapter'
+import { ERROR_CLASSES } from './error-classes.js'
+import { LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from './errors.js'
+import { parse, PROTOCOL_VERSION, reviveError, schemaFingerprint, type FromWorker, type LeaderStorage, type ToWorker } from './protocol.js'
+
+/** What Vite's `import LiveStoreWorker from './livestore.worker?worker'` gives: a constructor of the worker. */
+export type WorkerConstructor = new (options?: { name?: string }) => Worker
+
+/** How long a leader worker may take to load its file and call `makeWorker`. */
+const READY_TIMEOUT_MS = 30_000
+/** How long a stopping leader gets to write what is queued before its worker is terminated. */
+const STOP_TIMEOUT_MS = 5_000
+
+const v = PROTOCOL_VERSION
+
+/** What a tab needs to run the leader of a store when it wins the election. */
+export interface LeadershipOptions {
+  readonly lockName: string
+  readonly worker: WorkerConstructor
+  readonly schema: LiveStoreSchema
+  readonly storeId: string
+  readonly storage: LeaderStorage
+  readonly resetPersistence: boolean
+  readonly syncPayload: unknown
+  readonly onBootStatus: (status: BootStatus) => void
+  /** The leader could not be started or stopped working. */
+  readonly onFailure: (error: Error) => void
+}
+
+/**
+ * This tab's part in the leader election of a store: a Web Lock named after the store, held while
+ * this tab leads. The holder starts the app's leader worker (`makeWorker`), which opens the store's
+ * OPFS databases; when the tab closes, the browser ends the worker and releases the lock, and the
+ * next tab in the lock's queue becomes leader.
+ */
+export class Leadership {
+  readonly #options: LeadershipOptions
+  readonly #abort = new AbortController()
+  #release: (() => void) | undefined
+  #worker: Worker | undefined
+  #stopped: Promise<void> | undefined
+
+  constructor(options: LeadershipOptions) {
+    this.#options = options
+  }
+
+  /**
+   * Queues for the lock; once this tab holds it, starts the leader worker and hands `onLead` the
+   * port on which the worker accepts session channels. Without Web Locks (an insecure context) the
+   * tab leads at once.
+   */
+  campaign(onLead: (sessions: MessagePort) => void): void {
+    const locks = locksOf()
+    if (locks === undefined) {
+      this.#lead().then(onLead, (error: unknown) => this.#options.onFailure(asError(error)))
+      return
+    }
+    locks
+      .request(this.#options.lockName, { signal: this.#abort.signal }, async () => {
+        if (this.#stopped !== undefined) return
+        onLead(await this.#lead())
+        await new Promise<void>((resolve) => (this.#release = resolve))
+      })
+      .catch((error: unknown) => {
+        if (!this.#abort.signal.aborted) this.#options.onFailure(asError(error))
+      })
+  }
+
+  /**
+   * Leads if no other tab does (single-tab mode, without a shared worker to reach another tab's
+   * leader): resolves to the sessions port, or `undefined` when another tab holds the store.
+   */
+  tryLead(): Promise<MessagePort | undefined> {
+    const locks = locksOf()
+    if (locks === undefined) return this.#lead()
+    return new Promise((resolve, reject) => {
+      locks
+        .request(this.#options.lockName, { ifAvailable: true }, async (lock) => {
+          if (lock === null) return resolve(undefined)
+          try {
+            resolve(await this.#lead())
+          } catch (error) {
+            reject(error)
+            return
+          }
+          await new Promise<void>((release) => (this.#release = release))
+        })
+        .catch(reject)
+    })
+  }
+
+  /** Leaves the election; a leading tab lets its worker write and close the store first, then hands over. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      this.#abort.abort()
+      const worker = this.#worker
+      if (worker !== undefined) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, STOP_TIMEOUT_MS)
+          worker.addEventListener('message', (event: MessageEvent) => {
+            if ((event.data as { type?: unknown } | null)?.type === 'stopped') {
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+          worker.postMessage({ v, type: 'stop' } satisfies ToWorker)
+        })
+        worker.terminate()
+      }
+      this.#release?.()
+    })()
+    return this.#stopped
+  }
+
+  /** Starts the leader worker, checks its schema and opens the store in it. */
+  async #lead(): Promise<MessagePort> {
+    const { worker: WorkerClass, schema, onBootStatus } = this.#options
+    let worker: Worker
+    try {
+      worker = new WorkerClass({ name: `cairn-leader-${this.#options.storeId}` })
+    } catch (cause) {
+      throw new LeaderWorkerError('start-failed', `The leader worker could not be started: ${describe(cause)}`, { cause })
+    }
+    this.#worker = worker
+    const started = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new LeaderWorkerError('not-ready', `The leader worker did not call makeWorker({ schema }) within ${READY_TIMEOUT_MS / 1000} s.`)),
+        READY_TIMEOUT_MS,
+      )
+      worker.onerror = (event) => {
+        event.preventDefault()
+        const error = new LeaderWorkerError(
+          'crashed',
+          `The leader worker failed: ${event.message || 'it could not be loaded'}. The worker file must call makeWorker({ schema }) ` +
+            `from '@cairn/adapter-web/worker' and load without errors.`,
+        )
+        clearTimeout(timer)
+        reject(error)
+        this.#options.onFailure(error)
+      }
+      worker.onmessage = (event) => {
+        const message = parse<FromWorker>('tab', event.data)
+        if (message instanceof LeaderProtocolError) {
+          clearTimeout(timer)
+          return reject(message)
+        }
+        switch (message.type) {
+          case 'ready': {
+            clearTimeout(timer)
+            const mismatch = compareSchemas(schemaFingerprint(schema), message.schema)
+            if (mismatch !== undefined) return reject(mismatch)
+            const { storeId, storage, resetPersistence, syncPayload } = this.#options
+            worker.postMessage({ v, type: 'start', storeId, storage, resetPersistence, syncPayload } satisfies ToWorker)
+            return
+          }
+          case 'bootStatus':
+            return onBootStatus(message.status)
+          case 'started':
+            return resolve()
+          case 'failed':
+            return reject(reviveError(message.error, ERROR_CLASSES))
+          case 'log':
+            if (message.error === null) console[message.level](message.message)
+            else console[message.level](message.message, reviveError(message.error, ERROR_CLASSES))
+            return
+          case 'stopped':
+            return
+        }
+      }
+    })
+    try {
+      await started
+    } catch (error) {
+      worker.terminate()
+      this.#worker = undefined
+      throw error
+    }
+    const channel = new MessageChannel()
+    worker.postMessage({ v, type: 'sessions', port: channel.port1 } satisfies ToWorker, [channel.port1])
+    return channel.port2
+  }
+}
+
+const locksOf = (): LockManager | undefined => (typeof navigator === 'object' ? navigator.locks : undefined) ?? undefined
+
+const compareSchemas = (
+  app: { stateHash: string; eventNames: readonly string[] },
+  worker: { stateHash: string; eventNames: readonly string[] },
+): WorkerSchemaMismatchError | undefined => {
+  const workerEvents = new Set(worker.eventNames)
+  const appEvents = new Set(app.eventNames)
+  const onlyInApp = app.eventNames.filter((name) => !workerEvents.has(name))
+  const onlyInWorker = worker.eventNames.filter((name) => !appEvents.has(name))
+  if (app.stateHash === worker.stateHash && onlyInApp.length === 0 && onlyInWorker.length === 0) return undefined
+  return new WorkerSchemaMismatchError(app.stateHash, worker.stateHash, onlyInApp, onlyInWorker)
+}
+
+const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))

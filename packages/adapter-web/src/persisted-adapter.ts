@@ -1,0 +1,172 @@
+import { loadSqlite } from '@cairn/sqlite'
+import { initializeStateDb, randomId, type Adapter, type AdapterArgs, type ClientSession } from '@cairn/store/adapter'
+import { InvalidAdapterOptionsError, LeaderProtocolError } from './errors.js'
+import { makeInMemorySession } from './in-memory-adapter.js'
+import { Leadership, type WorkerConstructor } from './leadership.js'
+import { parse, PROTOCOL_VERSION, type FromShared, type LeaderStorage, type ToSessions, type ToShared } from './protocol.js'
+import { SessionChannel } from './session-channel.js'
+
+export type { WorkerConstructor } from './leadership.js'
+
+/** What Vite's `import LiveStoreSharedWorker from '@cairn/adapter-web/shared-worker?sharedworker'` gives. */
+export type SharedWorkerConstructor = new (options?: { name?: string }) => SharedWorker
+
+/**
+ * Where the store keeps its data: the browser's Origin Private File System, in the directory
+ * `directory` (default `'cairn'`), one subdirectory per storeId.
+ */
+export interface WebStorage {
+  readonly type: 'opfs'
+  readonly directory?: string
+}
+
+/** Options of `makePersistedAdapter`. */
+export interface PersistedAdapterOptions {
+  /** `{ type: 'opfs' }`, optionally with `directory`. */
+  readonly storage: WebStorage
+  /** The leader worker: a worker file calling `makeWorker({ schema })`, imported with Vite's `?worker`. */
+  readonly worker: WorkerConstructor
+  /** The shared worker of `@cairn/adapter-web/shared-worker`, imported with Vite's `?sharedworker`. */
+  readonly sharedWorker: SharedWorkerConstructor
+  /** Delete the store's persisted data before opening it (when this tab opens it as the leader). */
+  readonly resetPersistence?: boolean
+}
+
+const v = PROTOCOL_VERSION
+const DEFAULT_DIRECTORY = 'cairn'
+
+/**
+ * The adapter for browsers. Each tab commits and queries synchronously on its own in-memory SQLite;
+ * one tab's dedicated worker (the leader, elected with Web Locks) keeps the store in OPFS and writes
+ * every tab's events; the shared worker connects the tabs to it. When the leader tab closes, another
+ * tab's worker takes over and the tabs re-send what was not yet written. A tab boots from a copy of
+ * the leader's state (no replay), and sessionStorage keeps a tab's session id across reloads.
+ *
+ * Fallbacks: where `SharedWorker` is missing (Android browsers) the tab runs its own leader
+ * (single-tab mode; a second tab of the store then runs in memory, with a warning); where OPFS is
+ * missing (private windows of some browsers) the leader keeps the store in memory and every tab
+ * warns at boot. `store.storageMode` tells which: `'persisted'` or `'in-memory'`.
+ *
+ * @example
+ * import { makePersistedAdapter } from '@cairn/adapter-web'
+ * import LiveStoreSharedWorker from '@cairn/adapter-web/shared-worker?sharedworker'
+ * import LiveStoreWorker from './livestore.worker?worker'
+ *
+ * const adapter = makePersistedAdapter({ storage: { type: 'opfs' }, worker: LiveStoreWorker, sharedWorker: LiveStoreSharedWorker })
+ */
+export const makePersistedAdapter = (options: PersistedAdapterOptions): Adapter => {
+  const storage = resolveStorage(options)
+  return (args) => bootSession(options, storage, args)
+}
+
+const resolveStorage = (options: PersistedAdapterOptions): LeaderStorage & { type: 'opfs' } => {
+  const { storage, worker, sharedWorker } = (options ?? {}) as Partial<PersistedAdapterOptions>
+  const directory = storage?.directory ?? DEFAULT_DIRECTORY
+  if (storage?.type !== 'opfs' || typeof directory !== 'string' || !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(directory)) {
+    throw new InvalidAdapterOptionsError(
+      `makePersistedAdapter: unsupported storage ${JSON.stringify(storage)}. Use { storage: { type: 'opfs' } } or ` +
+        `{ storage: { type: 'opfs', directory: 'my-app' } } (letters, digits, '_', '-', '.', '/').`,
+    )
+  }
+  if (typeof worker !== 'function' || typeof sharedWorker !== 'function') {
+    throw new InvalidAdapterOptionsError(
+      "makePersistedAdapter needs { worker, sharedWorker }: with Vite, `import LiveStoreWorker from './livestore.worker?worker'` " +
+        "and `import LiveStoreSharedWorker from '@cairn/adapter-web/shared-worker?sharedworker'`.",
+    )
+  }
+  return { type: 'opfs', directory }
+}
+
+const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStorage & { type: 'opfs' }, args: AdapterArgs): Promise<ClientSession> => {
+  const key = `${storage.directory}/${args.storeId}`
+  const sessionId = sessionIdOf(key)
+  const sqliteLoading = loadSqlite()
+  sqliteLoading.catch(() => {})
+  let shared: SharedWorker | undefined
+  const connection = `${sessionId}-${randomId(6)}`
+  const leadership: Leadership = new Leadership({
+    lockName: `cairn-leader:${key}`,
+    worker: options.worker,
+    schema: args.schema,
+    storeId: args.storeId,
+    storage,
+    resetPersistence: options.resetPersistence === true,
+    syncPayload: args.syncPayload,
+    onBootStatus: args.onBootStatus,
+    onFailure: (error) => {
+      console.error(`[cairn] store "${args.storeId}": the leader worker of this tab failed:`, error)
+      channel.fail(error)
+    },
+  })
+  const leave = (): void => shared?.port.postMessage({ v, type: 'bye', key, connection } satisfies ToShared)
+  const channel = new SessionChannel(async () => {
+    channel.close()
+    leave()
+    removeEventListener('pagehide', leave)
+    await leadership.stop()
+  })
+
+  if (typeof SharedWorker === 'function') {
+    shared = new options.sharedWorker({ name: 'cairn' })
+    const port = shared.port
+    port.onmessage = (event) => {
+      const message = parse<FromShared>('fromShared', event.data)
+      if (message instanceof LeaderProtocolError) return console.error('[cairn] a tab ignored a message from the shared worker:', message)
+      if (message.key === key) channel.attach(message.port)
+    }
+    port.start()
+    port.postMessage({ v, type: 'session', key, connection } satisfies ToShared)
+    addEventListener('pagehide', leave)
+    leadership.campaign((sessions) => port.postMessage({ v, type: 'leader', key, port: sessions } satisfies ToShared, [sessions]))
+  } else {
+    const sessions = await leadership.tryLead()
+    if (sessions === undefined) {
+      console.warn(
+        `[cairn] store "${args.storeId}": another tab holds this store and this browser has no SharedWorker to reach it, ` +
+          `so this tab keeps its data in memory only (it is lost on reload). Close the other tab to persist here.`,
+      )
+      return makeInMemorySession(args, sessionId)
+    }
+    const channelToLeader = new MessageChannel()
+    sessions.postMessage({ v, type: 'session', port: channelToLeader.port1 } satisfies ToSessions, [channelToLeader.port1])
+    channel.attach(channelToLeader.port2)
+  }
+
+  try {
+    const hello = await channel.hello(sessionId, true)
+    if (hello.warning !== null) console.warn(hello.warning)
+    const sqlite = await sqliteLoading
+    const sqliteDb = sqlite.openInMemory()
+    try {
+      if (hello.state === null) initializeStateDb(sqliteDb, args.schema)
+      else sqliteDb.import(hello.state)
+    } catch (error) {
+      sqliteDb.close()
+      throw error
+    }
+    return { sqliteDb, clientId: hello.clientId, sessionId, leader: channel.leader, storageMode: hello.storageMode }
+  } catch (error) {
+    channel.close()
+    leave()
+    await leadership.stop()
+    throw error
+  }
+}
+
+/**
+ * The id of this tab's session of the store `key`: kept in sessionStorage, so a reloaded tab is the
+ * same session (its per-session client documents survive), while each tab has its own.
+ */
+const sessionIdOf = (key: string): string => {
+  const item = `cairn-session:${key}`
+  try {
+    const existing = sessionStorage.getItem(item)
+    if (existing !== null) return existing
+    const sessionId = randomId(6)
+    sessionStorage.setItem(item, sessionId)
+    return sessionId
+  } catch {
+    // sessionStorage can be disabled or full; the tab then gets a new session on reload.
+    return randomId(6)
+  }
+}

@@ -1,0 +1,109 @@
+// The test page: boots a store with the web adapter as the docs show, and exposes it to the tests
+// (window.app), which drive it through Playwright. Query parameters: `store` (storeId), `mode`
+// ('persisted' | 'in-memory'), `worker` ('no-opfs' for the worker without OPFS), `reset`.
+import { makeInMemoryAdapter, makePersistedAdapter } from '@cairn/adapter-web'
+import LiveStoreSharedWorker from '@cairn/adapter-web/shared-worker?sharedworker'
+import { createStorePromise, queryDb, type Store } from '@cairn/store'
+import NoOpfsWorker from './no-opfs.worker?worker'
+import LiveStoreWorker from './livestore.worker?worker'
+import { events, schema, tables } from './schema.js'
+
+const params = new URLSearchParams(location.search)
+const warnings: string[] = []
+const warn = console.warn.bind(console)
+console.warn = (...args: unknown[]) => {
+  warnings.push(args.map(String).join(' '))
+  warn(...args)
+}
+
+const adapter =
+  params.get('mode') === 'in-memory'
+    ? makeInMemoryAdapter()
+    : makePersistedAdapter({
+        storage: { type: 'opfs', directory: params.get('directory') ?? 'cairn-test' },
+        worker: params.get('worker') === 'no-opfs' ? NoOpfsWorker : LiveStoreWorker,
+        sharedWorker: LiveStoreSharedWorker,
+        resetPersistence: params.has('reset'),
+      })
+
+const count$ = queryDb(tables.todos.count(), { label: 'count' })
+
+const bootStarted = performance.now()
+const ready: Promise<Store<typeof schema>> = createStorePromise({ schema, adapter, storeId: params.get('store') ?? 'todos' })
+
+/** Resolves once the store holds at least `n` todos; rejects after `timeoutMs`. */
+const waitForCount = (store: Store<typeof schema>, n: number, timeoutMs = 10_000): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe()
+      reject(new Error(`timed out with ${store.query(count$)} of ${n} todos`))
+    }, timeoutMs)
+    const unsubscribe = store.subscribe(count$, (count) => {
+      if (count < n) return
+      clearTimeout(timer)
+      queueMicrotask(() => unsubscribe())
+      resolve(performance.now())
+    })
+  })
+
+let counter = 0
+const app = {
+  ready: ready.then(() => performance.now() - bootStarted),
+  warnings,
+  async storageMode() {
+    return (await ready).storageMode
+  },
+  async sessionId() {
+    return (await ready).sessionId
+  },
+  /** Commits `n` todos at once; returns the time (performance.timeOrigin-based) of the commit. */
+  async commit(n = 1, prefix = 't') {
+    const store = await ready
+    const at = performance.timeOrigin + performance.now()
+    const batch = Array.from({ length: n }, () => {
+      const id = `${prefix}-${store.sessionId}-${++counter}`
+      return events.todoCreated({ id, text: id, createdAt: at })
+    })
+    for (const event of batch) store.commit(event)
+    return at
+  },
+  async count() {
+    return (await ready).query(count$)
+  },
+  async texts() {
+    return (await ready).query(tables.todos.orderBy('text', 'asc')).map((todo) => todo.text)
+  },
+  /** Waits for `n` todos; returns the time (performance.timeOrigin-based) at which they were there. */
+  async waitForCount(n: number, timeoutMs?: number) {
+    const store = await ready
+    return performance.timeOrigin + (await waitForCount(store, n, timeoutMs))
+  },
+  async setDraft(draft: string) {
+    ;(await ready).commit(tables.uiState.set({ draft }))
+  },
+  async draft() {
+    return (await ready).query(tables.uiState.get()).draft
+  },
+  async flush() {
+    await (await ready).flush()
+  },
+  async shutdown() {
+    await (await ready).shutdown()
+  },
+  /** Commit → subscriber latency in this tab, in µs per commit (median and p99 of `n`). */
+  async commitLatency(n: number) {
+    const store = await ready
+    const samples: number[] = []
+    let start = 0
+    const unsubscribe = store.subscribe(count$, () => samples.push(performance.now() - start), { skipInitialRun: true })
+    for (let i = 0; i < n; i++) {
+      start = performance.now()
+      store.commit(events.todoCreated({ id: `lat-${store.sessionId}-${i}`, text: 'x', createdAt: 0 }))
+    }
+    unsubscribe()
+    samples.sort((a, b) => a - b)
+    return { p50: samples[Math.floor(n * 0.5)]! * 1000, p99: samples[Math.floor(n * 0.99)]! * 1000, count: samples.length }
+  },
+}
+
+;(window as unknown as { app: typeof app }).app = app
