@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp, call, hasChromium, launch, openApp, serve, warningsOf, type TestBrowser } from './fixtures/browser.js'
+import { buildApp, call, hasChromium, launch, openApp, serve, waitReady, warningsOf, type TestBrowser } from './fixtures/browser.js'
 
 let server: { url: string; close: () => Promise<void> }
 let browser: TestBrowser
+
+const noSharedWorker = (): void => {
+  delete (window as { SharedWorker?: unknown }).SharedWorker
+}
 
 describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
   beforeAll(async () => {
@@ -15,19 +19,129 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     await server?.close()
   })
 
-  test('persists across a reload', async () => {
-    const url = `${server.url}?store=reload`
-    const page = await openApp(browser.context, url)
+  test('persists across a reload; a reloaded tab keeps its session and its per-session client document', async () => {
+    const page = await openApp(browser.context, `${server.url}?store=reload`)
     expect(await call(page, 'storageMode')).toBe('persisted')
+    const sessionId = await call(page, 'sessionId')
     await call(page, 'commit', 3)
     await call(page, 'setDraft', 'hello')
     await call(page, 'flush')
     await page.reload()
-    await page.evaluate(() => (window as unknown as { app: { ready: Promise<number> } }).app.ready)
+    await waitReady(page)
     expect(await call(page, 'count')).toBe(3)
-    // Same tab, same session: its per-session client document is back too.
+    expect(await call(page, 'sessionId')).toBe(sessionId)
     expect(await call(page, 'draft')).toBe('hello')
+    // Another tab is another session: its document starts from the default.
+    const other = await openApp(browser.context, `${server.url}?store=reload`)
+    expect(await call(other, 'count')).toBe(3)
+    expect(await call(other, 'draft')).toBe('')
+    expect([...page.errors, ...other.errors]).toEqual([])
+    await other.close()
+    await page.close()
+  })
+
+  test('a second tab boots from the leader state; closing the leader tab hands the store to the other tab', async () => {
+    const url = `${server.url}?store=handover`
+    const leader = await openApp(browser.context, url)
+    await call(leader, 'commit', 10, 'a')
+    await call(leader, 'flush')
+    const follower = await openApp(browser.context, url)
+    expect(await call(follower, 'count')).toBe(10)
+    // Written through the leader tab's worker...
+    await call(follower, 'commit', 5, 'b')
+    await call(follower, 'flush')
+    // ...and a burst still in flight while the leader tab closes: re-sent to the next leader, not lost nor doubled.
+    await call(follower, 'commit', 1000, 'c')
+    await leader.close()
+    await call(follower, 'commit', 5, 'd')
+    await call(follower, 'flush')
+    const third = await openApp(browser.context, url)
+    expect(await call(third, 'count')).toBe(1020)
+    expect(new Set(await call(third, 'texts')).size).toBe(1020)
+    expect([...leader.errors, ...follower.errors, ...third.errors]).toEqual([])
+    await third.close()
+    await follower.close()
+  })
+
+  test('without SharedWorker a tab runs its own leader and persists; a second tab falls back to memory with a warning', async () => {
+    const url = `${server.url}?store=single-tab`
+    const page = await openApp(browser.context, url, { initScript: noSharedWorker })
+    expect(await page.evaluate(() => typeof (window as { SharedWorker?: unknown }).SharedWorker)).toBe('undefined')
+    expect(await call(page, 'storageMode')).toBe('persisted')
+    await call(page, 'commit', 4)
+    await call(page, 'flush')
+    const second = await openApp(browser.context, url, { initScript: noSharedWorker })
+    expect(await call(second, 'storageMode')).toBe('in-memory')
+    expect((await warningsOf(second)).join('\n')).toMatch(/another tab holds this store/)
+    await second.close()
+    await page.reload()
+    await waitReady(page)
+    expect(await call(page, 'storageMode')).toBe('persisted')
+    expect(await call(page, 'count')).toBe(4)
     expect(page.errors).toEqual([])
     await page.close()
   })
+
+  test('without OPFS the store lives in memory, with a warning at boot', async () => {
+    const page = await openApp(browser.context, `${server.url}?store=no-opfs&worker=no-opfs`)
+    expect(await call(page, 'storageMode')).toBe('in-memory')
+    expect((await warningsOf(page)).join('\n')).toMatch(/no OPFS/)
+    await call(page, 'commit', 2)
+    await call(page, 'flush')
+    expect(await call(page, 'count')).toBe(2)
+    expect(page.errors).toEqual([])
+    await page.close()
+  })
+
+  test('resetPersistence starts the store empty', async () => {
+    const url = `${server.url}?store=reset`
+    const page = await openApp(browser.context, url)
+    await call(page, 'commit', 3)
+    await call(page, 'shutdown')
+    await page.goto(`${url}&reset`)
+    await waitReady(page)
+    expect(await call(page, 'count')).toBe(0)
+    await call(page, 'commit', 1)
+    await call(page, 'shutdown')
+    await page.goto(url)
+    await waitReady(page)
+    expect(await call(page, 'count')).toBe(1)
+    expect(page.errors).toEqual([])
+    await page.close()
+  })
+
+  test('makeInMemoryAdapter keeps the store in the tab only', async () => {
+    const url = `${server.url}?store=memory&mode=in-memory`
+    const page = await openApp(browser.context, url)
+    expect(await call(page, 'storageMode')).toBe('in-memory')
+    await call(page, 'commit', 2)
+    expect(await call(page, 'count')).toBe(2)
+    await page.reload()
+    await waitReady(page)
+    expect(await call(page, 'count')).toBe(0)
+    await page.close()
+  })
+})
+
+describe.skipIf(!hasChromium)('web adapter across a browser restart', () => {
+  test('the store is still there after the browser restarts with the same profile', async () => {
+    const server = await serve(await buildApp())
+    const first = await launch()
+    try {
+      const page = await openApp(first.context, `${server.url}?store=restart`)
+      await call(page, 'commit', 7)
+      await call(page, 'flush')
+      await first.close()
+      const second = await launch(first.userDataDir)
+      try {
+        const again = await openApp(second.context, `${server.url}?store=restart`)
+        expect(await call(again, 'count')).toBe(7)
+        expect(await call(again, 'storageMode')).toBe('persisted')
+      } finally {
+        await second.close()
+      }
+    } finally {
+      await server.close()
+    }
+  }, 60_000)
 })
