@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { buildApp, call, hasChromium, launch, openApp, serve, waitReady, warningsOf, type TestBrowser } from './fixtures/browser.js'
 
+if (!hasChromium) console.warn('[web-adapter.test] /usr/bin/chromium not found (apt-get install chromium): browser tests skipped.')
+
 let server: { url: string; close: () => Promise<void> }
 let browser: TestBrowser
 
