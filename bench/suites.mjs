@@ -220,4 +220,58 @@ export const suites = [
       },
     ],
   },
+  {
+    name: 'web',
+    title: 'Web adapter (@cairn/adapter-web in headless Chromium, OPFS, test app built with Vite) — Cairn only',
+    cairn: 'cairn/web.mjs', // no peer: LiveStore's web adapter would need its own app build and worker files
+    scenarios: [
+      {
+        name: 'commit',
+        timeoutMs: 120_000,
+        metrics: [
+          { key: 'p50Us', label: 'commit → subscriber in a tab, median of 5k', unit: 'µs', goal: { max: 100 } },
+          { key: 'p99Us', label: 'commit → subscriber in a tab, p99', unit: 'µs' },
+        ],
+      },
+      {
+        name: 'crossTab',
+        timeoutMs: 120_000,
+        metrics: [
+          { key: 'p50Ms', label: 'commit in tab A → subscriber in tab B, p50 of 150', unit: 'ms' },
+          { key: 'p99Ms', label: 'commit in tab A → subscriber in tab B, p99', unit: 'ms', goal: { max: 20 } },
+          { key: 'burst1000Ms', label: '1,000 events committed at once → all in tab B', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'boot10k',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'leaderBootMs', label: '10k events: reload → store ready (leader tab)', unit: 'ms' },
+          { key: 'secondTabBootMs', label: '10k events: second tab → store ready', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'boot100k',
+        timeoutMs: 300_000,
+        metrics: [
+          { key: 'leaderBootMs', label: '100k events: reload → store ready (leader tab)', unit: 'ms' },
+          { key: 'secondTabBootMs', label: '100k events: second tab → store ready', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'bundle',
+        timeoutMs: 120_000,
+        metrics: [
+          { key: 'appJsGzKB', label: 'minimal app page JS (Cairn + effect/Schema), gzip', unit: 'KB', goal: { max: 60 } },
+          { key: 'cairnGzKB', label: '… of which Cairn + app, gzip', unit: 'KB' },
+          { key: 'effectGzKB', label: '… of which effect (Schema), gzip', unit: 'KB' },
+          { key: 'sqliteGlueGzKB', label: 'sqlite-wasm JS glue (in the page and in the worker), gzip', unit: 'KB' },
+          { key: 'leaderWorkerGzKB', label: 'leader worker JS (Cairn + effect, without the glue), gzip', unit: 'KB' },
+          { key: 'sharedWorkerGzKB', label: 'shared worker JS, gzip', unit: 'KB' },
+          { key: 'wasmGzKB', label: 'sqlite3.wasm, gzip', unit: 'KB' },
+          { key: 'wasmKB', label: 'sqlite3.wasm, raw', unit: 'KB' },
+        ],
+      },
+    ],
+  },
 ]

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp, call, hasChromium, launch, openApp, serve, waitReady, warningsOf, type TestBrowser } from './fixtures/browser.js'
+import { buildApp, call, hasChromium, launch, openApp, serve, waitReady, warningsOf, type TestBrowser } from './fixtures/browser.mjs'
 
 if (!hasChromium) console.warn('[web-adapter.test] /usr/bin/chromium not found (apt-get install chromium): browser tests skipped.')
 
