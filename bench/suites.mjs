@@ -229,8 +229,8 @@ export const suites = [
         name: 'commit',
         timeoutMs: 120_000,
         metrics: [
-          { key: 'p50Us', label: 'commit → subscriber in a tab, median of 5k', unit: 'µs', goal: { max: 100 } },
-          { key: 'p99Us', label: 'commit → subscriber in a tab, p99', unit: 'µs' },
+          { key: 'meanUs', label: 'commit → subscriber in a tab, mean of 10k', unit: 'µs', goal: { max: 100 } },
+          { key: 'p99Us', label: 'commit → subscriber, p99 of the means of 100 commits', unit: 'µs' },
         ],
       },
       {
