@@ -45,13 +45,20 @@ export class UndoLog {
     return this.#openEvents
   }
 
+  /** Where the open segment starts, `undefined` when none is open. */
+  get openAfter(): SeqNum | undefined {
+    return this.#session === undefined ? undefined : this.#after
+  }
+
   /**
    * Ends the open segment: writes its changeset and the state head in one transaction. The next
    * `beforeWrite` starts a new segment. Must not run inside another transaction.
+   *
+   * @returns the bounds of the segment written, if it undoes anything.
    */
-  cut(): void {
+  cut(): { readonly after: SeqNum; readonly upTo: SeqNum } | undefined {
     const session = this.#session
-    if (session === undefined) return
+    if (session === undefined) return undefined
     let changeset: Uint8Array
     try {
       changeset = session.changeset()
@@ -62,7 +69,7 @@ export class UndoLog {
     }
     const after = this.#after!
     const upTo = this.#upTo!
-    if (upTo === after) return
+    if (upTo === after) return undefined
     const db = this.#db
     db.execute('BEGIN')
     try {
@@ -73,6 +80,7 @@ export class UndoLog {
       db.execute('ROLLBACK')
       throw error
     }
+    return { after, upTo }
   }
 
   /** Stops recording without writing anything (the database is about to close or be replaced). */
