@@ -90,7 +90,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
   /** Messages since the last snapshot, until a session subscribes. */
   let buffered: LeaderMessage[] = []
   /** Undo recording of the persisted state, needed only where the backend may make us rebase. */
-  const undoLog = stateDb !== undefined && options.sync !== undefined ? new UndoLog(stateDb) : undefined
+  const undoLog = stateDb !== undefined && options.sync !== undefined ? new UndoLog(stateDb, [...schema.tables.keys()]) : undefined
   /** Set when writing the state failed: it is no longer written and catches up on the next boot. */
   let stateBehind = false
   let status: LeaderSyncStatus = {

@@ -17,19 +17,22 @@ import { writeStateHead, writeUndoSegment } from './state-db.js'
  */
 export class UndoLog {
   readonly #db: SqliteDb
+  readonly #tables: readonly string[]
   #session: SqliteSession | undefined
   #after: SeqNum | undefined
   #upTo: SeqNum | undefined
   #openEvents = 0
 
-  constructor(db: SqliteDb) {
+  /** Records changes to `tables` (the schema's: Cairn's own tables hold heads and undo data, not state). */
+  constructor(db: SqliteDb, tables: readonly string[]) {
     this.#db = db
+    this.#tables = tables
   }
 
   /** Call before materializing events on top of `head`: starts recording if not already. */
   beforeWrite(head: SeqNum): void {
     if (this.#session !== undefined) return
-    this.#session = this.#db.startSession()
+    this.#session = this.#db.startSession(this.#tables)
     this.#after = head
     this.#upTo = head
   }

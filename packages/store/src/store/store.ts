@@ -107,7 +107,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.storageMode = options.session.storageMode
     this.graph = new ReactiveGraph(options.batchUpdates)
     this.head = readStateHead(this.session.sqliteDb)
-    this.undoLog = new UndoLog(this.session.sqliteDb)
+    this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()])
     this.runtime = {
       graph: this.graph,
       db: this.session.sqliteDb,
