@@ -2,13 +2,22 @@
  * The toolkit for adapter authors (`@cairn/store/adapter`): what a platform adapter needs to give a
  * store its databases and leader. App code does not need this module.
  */
-export type { Adapter, AdapterArgs, BootStatus, ClientSession, LeaderSyncState, LeaderThread } from './adapter.js'
+export type {
+  Adapter,
+  AdapterArgs,
+  BootStatus,
+  ClientSession,
+  LeaderMessage,
+  LeaderSyncState,
+  LeaderSyncStatus,
+  LeaderThread,
+} from './adapter.js'
 export type { EncodedEvent } from '../eventlog/event.js'
 export { ROOT_SEQ_NUM, compareSeqNum, nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
 export { appendEvents, clientIdOf, countEventsAfter, eventlogHead, initializeEventlogDb, readEvents } from '../eventlog/eventlog-db.js'
 export { initializeStateDb, readStateHead, readUndoSegments, type UndoSegment } from '../materializer/state-db.js'
-export { makeLocalLeader } from '../leader/local-leader.js'
-export { makePersistedLeader, type PersistedLeaderOptions } from '../leader/persisted-leader.js'
+export { makeLeader, type Leader, type LeaderLog, type LeaderOptions } from '../leader/leader.js'
+export type { SyncOptions } from '../sync/sync-options.js'
 export { makeUnknownEventHandler } from '../leader/unknown-events.js'
 export { replayEventlog, type ReplayOptions } from '../materializer/replay.js'
 export { STORAGE_FORMAT_VERSION } from '../materializer/state-db.js'
