@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {
-  clientIdOf,
   initializeEventlogDb,
   initializeStateDb,
   makeLeader,

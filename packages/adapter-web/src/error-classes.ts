@@ -1,10 +1,9 @@
 import { DatabaseLockedError, SqliteError } from '@cairn/sqlite'
 import { MaterializerError, StoredEventDecodeError, UnknownStoredEventError } from '@cairn/store'
-import { ConflictingEventError, InvalidAdapterOptionsError, LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from './errors.js'
+import { InvalidAdapterOptionsError, LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from './errors.js'
 
 /** The errors a leader worker can fail with, revived in the tab as instances of their classes (by `_tag`). */
 export const ERROR_CLASSES: Readonly<Record<string, abstract new (...args: never[]) => Error>> = {
-  ConflictingEventError,
   DatabaseLockedError,
   InvalidAdapterOptionsError,
   LeaderProtocolError,

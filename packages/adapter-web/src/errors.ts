@@ -59,21 +59,3 @@ export class WorkerSchemaMismatchError extends CairnError {
     )
   }
 }
-
-/**
- * Two sessions committed events with the same sequence number before either saw the other's (two
- * tabs committing at once). The leader keeps the first; the second session's events stay in its
- * memory only.
- */
-export class ConflictingEventError extends CairnError {
-  readonly _tag = 'ConflictingEventError'
-  constructor(
-    readonly seqNum: string,
-    readonly sessionId: string,
-  ) {
-    super(
-      `Event ${seqNum} of session ${sessionId} conflicts with the event the leader already stored at ${seqNum} ` +
-        `(another tab committed first). It was not persisted; reload the tab to continue from the stored state.`,
-    )
-  }
-}

@@ -1,13 +1,32 @@
 import { loadSqlite } from '@cairn/sqlite'
-import { initializeEventlogDb, initializeStateDb, makeLocalLeader, randomId, type Adapter, type AdapterArgs, type ClientSession } from '@cairn/store/adapter'
+import {
+  initializeEventlogDb,
+  initializeStateDb,
+  makeLeader,
+  randomId,
+  type Adapter,
+  type AdapterArgs,
+  type ClientSession,
+  type LeaderLog,
+  type SyncOptions,
+} from '@cairn/store/adapter'
 import { InvalidAdapterOptionsError } from './errors.js'
 
-/** Options of `makeInMemoryAdapter` (none yet). */
-export type InMemoryAdapterOptions = Record<string, never>
+/** Options of `makeInMemoryAdapter`. */
+export interface InMemoryAdapterOptions {
+  /** Sync with a backend, e.g. `{ backend: makeWsSync({ url }) }` from `@cairn/sync-ws`. */
+  readonly sync?: SyncOptions
+}
+
+const consoleLog: LeaderLog = {
+  warn: (message) => console.warn(message),
+  error: (message, error) => console.error(message, error),
+}
 
 /**
  * An adapter that keeps the store in this tab's memory only: no worker, no OPFS, nothing shared with
- * other tabs, everything gone on reload. Useful for tests, demos and throwaway state.
+ * other tabs, everything gone on reload (with `sync`, the backend's events come back at the next
+ * boot). Useful for tests, demos and throwaway state.
  *
  * @example
  * const store = await createStorePromise({ schema, adapter: makeInMemoryAdapter(), storeId: 'scratch' })
@@ -16,20 +35,36 @@ export const makeInMemoryAdapter = (options: InMemoryAdapterOptions = {}): Adapt
   if (typeof options !== 'object' || options === null) {
     throw new InvalidAdapterOptionsError('makeInMemoryAdapter takes an options object (or nothing), e.g. makeInMemoryAdapter().')
   }
-  return (args) => makeInMemorySession(args)
+  return (args) => makeInMemorySession(args, options.sync)
 }
 
 /** A session whose leader and eventlog live in this thread's memory. */
-export const makeInMemorySession = async (args: AdapterArgs, sessionId: string = randomId(6)): Promise<ClientSession> => {
+export const makeInMemorySession = async (
+  args: AdapterArgs,
+  sync: SyncOptions | undefined,
+  sessionId: string = randomId(6),
+): Promise<ClientSession> => {
   const sqlite = await loadSqlite()
   const eventlogDb = sqlite.openInMemory()
   initializeEventlogDb(eventlogDb)
-  const sqliteDb = sqlite.openInMemory()
-  initializeStateDb(sqliteDb, args.schema)
-  const leader = makeLocalLeader({
+  const leader = makeLeader({
+    schema: args.schema,
+    storeId: args.storeId,
     eventlogDb,
-    onHardReset: async () => eventlogDb.close(),
-    onError: (error) => console.error(`[cairn] store "${args.storeId}": writing to the in-memory eventlog failed:`, error),
+    onUnknownEvent: () => {},
+    log: consoleLog,
+    deleteStorage: async () => {},
+    sync,
+    syncPayload: args.syncPayload,
   })
-  return { sqliteDb, clientId: randomId(6), sessionId, leader, storageMode: 'in-memory' }
+  const sqliteDb = sqlite.openInMemory()
+  try {
+    await leader.initialSync((done, total) => args.onBootStatus({ stage: 'syncing', progress: { done, total } }))
+    initializeStateDb(sqliteDb, args.schema)
+  } catch (error) {
+    sqliteDb.close()
+    await leader.shutdown().catch(() => {})
+    throw error
+  }
+  return { sqliteDb, clientId: leader.clientId, sessionId, leader, storageMode: 'in-memory', recentEvents: [] }
 }

@@ -11,7 +11,6 @@ export {
 } from './persisted-adapter.js'
 export { makeInMemoryAdapter, type InMemoryAdapterOptions } from './in-memory-adapter.js'
 export {
-  ConflictingEventError,
   InvalidAdapterOptionsError,
   LeaderProtocolError,
   LeaderWorkerError,

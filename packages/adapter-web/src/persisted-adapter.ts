@@ -125,7 +125,7 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
         `[cairn] store "${args.storeId}": another tab holds this store and this browser has no SharedWorker to reach it, ` +
           `so this tab keeps its data in memory only (it is lost on reload). Close the other tab to persist here.`,
       )
-      return makeInMemorySession(args, sessionId)
+      return makeInMemorySession(args, undefined, sessionId)
     }
     const channelToLeader = new MessageChannel()
     sessions.postMessage({ v, type: 'session', port: channelToLeader.port1 } satisfies ToSessions, [channelToLeader.port1])
@@ -133,7 +133,7 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
   }
 
   try {
-    const hello = await channel.hello(sessionId, true)
+    const hello = await channel.boot(sessionId)
     if (hello.warning !== null) console.warn(hello.warning)
     const sqlite = await sqliteLoading
     const sqliteDb = sqlite.openInMemory()
@@ -144,7 +144,14 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
       sqliteDb.close()
       throw error
     }
-    return { sqliteDb, clientId: hello.clientId, sessionId, leader: channel.leader, storageMode: hello.storageMode }
+    return {
+      sqliteDb,
+      clientId: hello.clientId,
+      sessionId,
+      leader: channel.leader,
+      storageMode: hello.storageMode,
+      recentEvents: hello.recentEvents,
+    }
   } catch (error) {
     channel.close()
     leave()

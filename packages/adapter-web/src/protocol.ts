@@ -20,20 +20,25 @@
  *   shared → worker  session { port }                      over the `sessions` port: a new session channel
  *
  *   session ↔ leader worker (one MessageChannel per session and leader):
- *     session → leader  hello { id, sessionId, state }     answered by result { id, value: Hello }
- *     session → leader  push { batch, events, extra }      the events one tick committed, in order;
- *                                                         `extra`: further arguments of LeaderThread.push
- *     leader → session  written { batch }                  batches up to `batch` are in the eventlog
+ *     session → leader  hello { id, sessionId, resume }    answered by result { id, value: Hello }, then
+ *                                                         message { advance } with the events after the
+ *                                                         session's state (resume: null, booting) or
+ *                                                         after `resume` (a new leader); from then on the
+ *                                                         session gets every message of the leader
+ *     session → leader  push { batch, events, epoch }      the events one tick committed, in order
+ *     leader → session  written { batch }                  batches up to `batch` are handled
  *     session → leader  request { id, method }             answered by result { id, value } | failure { id, error }
- *     leader → session  message { message }               what the leader tells its sessions (opaque here)
+ *     leader → session  message { message }               a LeaderMessage (advance, rewind, sync-status, shutdown)
  *     leader → session  log { level, message, error }
  *
- * A session re-sends, on a new leader's channel, every batch not yet `written` and every request not
- * yet answered; the leader drops events it already stored, so a change of leader neither loses nor
- * duplicates events.
+ * On a new leader's channel a session says hello with the last head the previous leader told it
+ * of, then re-sends every batch not yet `written` and every request not yet answered. The leader
+ * drops re-sent events it already has (the previous leader wrote them to the same OPFS files), so a
+ * change of leader neither loses nor duplicates events; the catch-up tells the session what it
+ * missed, and events the previous leader never wrote are pushed again.
  */
 import type { LiveStoreSchema } from '@cairn/store'
-import type { BootStatus, EncodedEvent, LeaderSyncState } from '@cairn/store/adapter'
+import type { BootStatus, EncodedEvent, LeaderMessage, LeaderSyncState, SeqNum } from '@cairn/store/adapter'
 import { CairnError } from '@cairn/store'
 import { LeaderProtocolError } from './errors.js'
 
@@ -64,8 +69,12 @@ export interface Hello {
   readonly storageMode: 'in-memory' | 'persisted'
   /** Why the store is not persisted although OPFS storage was asked for, for every tab's console. */
   readonly warning: string | null
-  /** The leader's state as SQLite file bytes, when asked for (boot); `null` otherwise. */
+  /** The leader's state as SQLite file bytes when booting (`null`: an empty state, or resuming). */
   readonly state: Uint8Array | null
+  /** The events the state's undo segments cover (see `ClientSession.recentEvents`); empty when resuming. */
+  readonly recentEvents: readonly EncodedEvent[]
+  /** The head of `state` (or the `resume` head): the catch-up that follows starts after it. */
+  readonly head: SeqNum
 }
 
 /** The requests a session makes, named after the `LeaderThread` methods. */
@@ -116,8 +125,8 @@ export type ToSessions = V & { readonly type: 'session'; readonly port: MessageP
 
 /** Session → leader. */
 export type ToLeader =
-  | (V & { readonly type: 'hello'; readonly id: number; readonly sessionId: string; readonly state: boolean })
-  | (V & { readonly type: 'push'; readonly batch: number; readonly events: readonly EncodedEvent[]; readonly extra: readonly unknown[] })
+  | (V & { readonly type: 'hello'; readonly id: number; readonly sessionId: string; readonly resume: SeqNum | null })
+  | (V & { readonly type: 'push'; readonly batch: number; readonly events: readonly EncodedEvent[]; readonly epoch: number })
   | (V & { readonly type: 'request'; readonly id: number; readonly method: LeaderMethod })
 
 /** Leader → session. */
@@ -125,7 +134,7 @@ export type FromLeader =
   | (V & { readonly type: 'written'; readonly batch: number })
   | (V & { readonly type: 'result'; readonly id: number; readonly value: unknown })
   | (V & { readonly type: 'failure'; readonly id: number; readonly error: SerializedError })
-  | (V & { readonly type: 'message'; readonly message: unknown })
+  | (V & { readonly type: 'message'; readonly message: LeaderMessage })
   | LogMessage
 
 /** A warning or error for the console of the tab that receives it. */

@@ -1,16 +1,7 @@
-import type { EncodedEvent, LeaderSyncState, LeaderThread } from '@cairn/store/adapter'
-import { LeaderProtocolError } from './errors.js'
+import type { EncodedEvent, LeaderMessage, LeaderSyncState, LeaderThread, SeqNum } from '@cairn/store/adapter'
 import { ERROR_CLASSES } from './error-classes.js'
-import {
-  parse,
-  PROTOCOL_VERSION,
-  reviveError,
-  type FromLeader,
-  type Hello,
-  type LeaderMethod,
-  type ResultOf,
-  type ToLeader,
-} from './protocol.js'
+import { LeaderProtocolError } from './errors.js'
+import { parse, PROTOCOL_VERSION, reviveError, type FromLeader, type Hello, type LeaderMethod, type ResultOf, type ToLeader } from './protocol.js'
 
 const v = PROTOCOL_VERSION
 
@@ -25,17 +16,24 @@ interface Pending {
 /**
  * The tab's end of its session's conversation with the leader worker (./protocol.ts, session ↔
  * leader), behind the `LeaderThread` the store uses. The channel to the leader can change: when the
- * leader tab goes away, `attach` receives a channel to the next leader, and everything the old one
- * had not confirmed (pushed batches, requests) is sent again, in order.
+ * leader tab goes away, `attach` receives a channel to the next leader; the session says hello with
+ * the last head it heard of (the new leader catches it up from there), then everything the old
+ * leader had not confirmed (pushed batches, requests) is sent again, in order.
  */
 export class SessionChannel {
   readonly leader: LeaderThread
+  #sessionId = ''
   #port: MessagePort | undefined
+  /** The leader's head as its messages told it; set once booted. */
+  #head: SeqNum | undefined
   /** Pushes not yet sent (batched per task), and sent ones the leader has not confirmed, by batch. */
   #unsent: PushMessage | undefined
   readonly #unconfirmed = new Map<number, PushMessage>()
   readonly #pending = new Map<number, Pending>()
-  readonly #listeners = new Set<(message: unknown) => void>()
+  readonly #listeners = new Set<(message: LeaderMessage) => void>()
+  /** Messages that arrived while nobody listened (the store subscribes once it is made). */
+  #buffered: LeaderMessage[] = []
+  #lastStatus: LeaderMessage | undefined
   #nextBatch = 1
   #nextId = 1
   #sendScheduled = false
@@ -44,7 +42,17 @@ export class SessionChannel {
   constructor(onShutdown: () => Promise<void>) {
     let shutdown: Promise<void> | undefined
     this.leader = {
-      push: (events, ...extra: unknown[]) => this.#push(events, extra),
+      push: (events, epoch) => this.#push(events, epoch),
+      subscribe: (listener) => {
+        const buffered = this.#buffered
+        this.#buffered = []
+        if (this.#lastStatus !== undefined && !buffered.includes(this.#lastStatus)) listener(this.#lastStatus)
+        for (const message of buffered) listener(message)
+        this.#listeners.add(listener)
+        return () => {
+          this.#listeners.delete(listener)
+        }
+      },
       flush: async () => {
         await this.#request('flush')
       },
@@ -71,15 +79,12 @@ export class SessionChannel {
     }
   }
 
-  /** Receives what the leader tells its sessions; returns the unsubscribe function. */
-  subscribe(listener: (message: unknown) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
-  }
-
-  /** Asks the leader who this client is (and, for booting, for its state). */
-  hello(sessionId: string, state: boolean): Promise<Hello> {
-    return this.#send('hello', (id) => ({ v, type: 'hello', id, sessionId, state }))
+  /** Boots the session: the leader's state, and from then on its messages. */
+  async boot(sessionId: string): Promise<Hello> {
+    this.#sessionId = sessionId
+    const hello = await this.#send<'hello'>((id) => ({ v, type: 'hello', id, sessionId, resume: null }))
+    this.#head = hello.head
+    return hello
   }
 
   /** Talks to the leader over `port` from now on, re-sending what the previous leader did not confirm. */
@@ -88,9 +93,25 @@ export class SessionChannel {
     this.#port = port
     port.onmessage = (event) => this.#receive(event.data)
     port.start()
+    for (const [id, pending] of this.#pending) {
+      // A resume that the previous new leader did not answer is replaced by the one below.
+      if (pending.message.type === 'hello' && pending.message.resume !== null) {
+        this.#pending.delete(id)
+        pending.resolve(undefined as never)
+      }
+    }
+    if (this.#head !== undefined) {
+      // Resuming with a new leader: its catch-up comes before anything re-sent is answered.
+      this.#send<'hello'>((id) => ({ v, type: 'hello', id, sessionId: this.#sessionId, resume: this.#head! })).catch((error: unknown) =>
+        console.error('[cairn] this tab could not reconnect to the new leader:', error),
+      )
+    }
     for (const push of this.#unconfirmed.values()) port.postMessage(push)
     this.#sendUnsent()
-    for (const pending of this.#pending.values()) port.postMessage(pending.message)
+    for (const pending of this.#pending.values()) {
+      const message = pending.message
+      if (message.type !== 'hello' || message.resume === null) port.postMessage(message)
+    }
   }
 
   /** Fails every waiting and later request with `error` (the leader can no longer be reached). */
@@ -106,14 +127,14 @@ export class SessionChannel {
     this.#port = undefined
   }
 
-  #push(events: readonly EncodedEvent[], extra: readonly unknown[]): void {
+  #push(events: readonly EncodedEvent[], epoch: number): void {
     if (events.length === 0) return
     const unsent = this.#unsent
-    // Consecutive pushes with the same further arguments travel as one batch (one write transaction).
-    if (unsent !== undefined && sameArguments(unsent.extra, extra)) (unsent.events as EncodedEvent[]).push(...events)
+    // Consecutive pushes at the same epoch travel as one batch (one write transaction).
+    if (unsent !== undefined && unsent.epoch === epoch) (unsent.events as EncodedEvent[]).push(...events)
     else {
       this.#sendUnsent()
-      this.#unsent = { v, type: 'push', batch: this.#nextBatch++, events: [...events], extra }
+      this.#unsent = { v, type: 'push', batch: this.#nextBatch++, events: [...events], epoch }
     }
     if (!this.#sendScheduled) {
       this.#sendScheduled = true
@@ -133,10 +154,10 @@ export class SessionChannel {
   #request<M extends LeaderMethod>(method: M): Promise<ResultOf[M]> {
     // A request covers every event pushed before it.
     this.#sendUnsent()
-    return this.#send(method, (id) => ({ v, type: 'request', id, method }))
+    return this.#send<M>((id) => ({ v, type: 'request', id, method }))
   }
 
-  #send<M extends keyof ResultOf>(_method: M, make: (id: number) => ToLeader): Promise<ResultOf[M]> {
+  #send<M extends keyof ResultOf>(make: (id: number) => ToLeader): Promise<ResultOf[M]> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure)
     const message = make(this.#nextId++)
     return new Promise<ResultOf[M]>((resolve, reject) => {
@@ -162,13 +183,20 @@ export class SessionChannel {
         this.#settle(message.id)?.reject(reviveError(message.error, ERROR_CLASSES))
         return
       case 'message':
-        for (const listener of this.#listeners) listener(message.message)
-        return
+        return this.#deliver(message.message)
       case 'log':
         if (message.error === null) console[message.level](message.message)
         else console[message.level](message.message, reviveError(message.error, ERROR_CLASSES))
         return
     }
+  }
+
+  #deliver(message: LeaderMessage): void {
+    if (message._tag === 'advance' && message.events.length > 0) this.#head = message.events.at(-1)!.seqNum
+    else if (message._tag === 'rewind') this.#head = message.events.at(-1)?.seqNum ?? message.to
+    else if (message._tag === 'sync-status') this.#lastStatus = message
+    if (this.#listeners.size === 0) this.#buffered.push(message)
+    for (const listener of this.#listeners) listener(message)
   }
 
   #settle(id: number): Pending | undefined {
@@ -177,6 +205,3 @@ export class SessionChannel {
     return pending
   }
 }
-
-const sameArguments = (a: readonly unknown[], b: readonly unknown[]): boolean =>
-  a.length === b.length && a.every((value, index) => Object.is(value, b[index]))

@@ -4,15 +4,18 @@
  * store's eventlog and state in OPFS for every tab of the app.
  */
 import type { LiveStoreSchema } from '@cairn/store'
+import type { LeaderLog, SyncOptions } from '@cairn/store/adapter'
 import { InvalidAdapterOptionsError, LeaderProtocolError } from './errors.js'
 import { parse, PROTOCOL_VERSION, schemaFingerprint, serializeError, type FromWorker, type ToSessions, type ToWorker } from './protocol.js'
 import { LeaderHost } from './worker/leader-host.js'
-import { openLeader, type LeaderLog } from './worker/open-leader.js'
+import { openLeader } from './worker/open-leader.js'
 
 /** Options of `makeWorker`. */
 export interface MakeWorkerOptions {
   /** The schema made with `makeSchema`: the same one the app passes to `createStorePromise` (import it from the same module). */
   readonly schema: LiveStoreSchema
+  /** Sync with a backend, e.g. `{ backend: makeWsSync({ url }) }` from `@cairn/sync-ws`; the leader syncs for every tab. */
+  readonly sync?: SyncOptions
 }
 
 /** The parts of a dedicated worker's global scope used here (this package is typed against the DOM library). */
@@ -49,10 +52,10 @@ export const makeWorker = (options: MakeWorkerOptions): void => {
   if (typeof schema?.stateHash !== 'string' || !(schema.eventsByName instanceof Map)) {
     throw new InvalidAdapterOptionsError('makeWorker needs { schema }: the schema made with makeSchema that the app uses too.')
   }
-  serve(scope, options.schema)
+  serve(scope, options.schema, options.sync)
 }
 
-const serve = (scope: DedicatedWorkerScope, schema: LiveStoreSchema): void => {
+const serve = (scope: DedicatedWorkerScope, schema: LiveStoreSchema, sync: SyncOptions | undefined): void => {
   const post = (message: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(message, transfer)
   const log: LeaderLog = {
     warn: (message) => post({ v, type: 'log', level: 'warn', message, error: null }),
@@ -73,9 +76,20 @@ const serve = (scope: DedicatedWorkerScope, schema: LiveStoreSchema): void => {
             storeId: message.storeId,
             resetPersistence: message.resetPersistence,
             onBootStatus: (status) => post({ v, type: 'bootStatus', status }),
+            sync,
+            syncPayload: message.syncPayload,
           },
           log,
-        ).then((opened) => new LeaderHost(opened, log))
+        ).then(async (opened) => {
+          try {
+            await opened.leader.initialSync((done, total) => post({ v, type: 'bootStatus', status: { stage: 'syncing', progress: { done, total } } }))
+          } catch (error) {
+            await opened.leader.shutdown().catch(() => {})
+            opened.release()
+            throw error
+          }
+          return new LeaderHost(opened)
+        })
         host.then(
           (started) => post({ v, type: 'started', storageMode: started.storageMode, warning: started.warning }),
           (error: unknown) => post({ v, type: 'failed', error: serializeError(error) }),

@@ -42,6 +42,50 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     await page.close()
   })
 
+  test('a commit in one tab shows in the other, both ways; 1,000 events committed at once all arrive', async () => {
+    const url = `${server.url}?store=two-tabs`
+    const a = await openApp(browser.context, url)
+    const b = await openApp(browser.context, url)
+    const latencies: number[] = []
+    for (let i = 1; i <= 20; i++) {
+      const seen = call(i % 2 === 0 ? a : b, 'waitForCount', i)
+      const committed = await call(i % 2 === 0 ? b : a, 'commit', 1)
+      latencies.push((await seen) - committed)
+    }
+    const seen = call(b, 'waitForCount', 1020, 20_000)
+    const committed = await call(a, 'commit', 1000, 'burst')
+    const burstMs = (await seen) - committed
+    latencies.sort((x, y) => x - y)
+    console.info(`[web-adapter.test] cross-tab commit → subscriber: median ${latencies[10]!.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms; 1,000 events: ${burstMs.toFixed(0)} ms`)
+    expect(await call(b, 'count')).toBe(1020)
+    expect(await call(b, 'texts')).toEqual(await call(a, 'texts'))
+    // Client-only per-session documents stay in their session.
+    await call(a, 'setDraft', 'from a')
+    await call(a, 'flush')
+    await call(b, 'commit', 1)
+    await call(a, 'waitForCount', 1021)
+    expect(await call(b, 'draft')).toBe('')
+    expect(await call(a, 'draft')).toBe('from a')
+    expect([...a.errors, ...b.errors]).toEqual([])
+    await a.close()
+    await b.close()
+  })
+
+  test('two tabs committing at the same time converge on one order (the later one rebases)', async () => {
+    const url = `${server.url}?store=concurrent`
+    const a = await openApp(browser.context, url)
+    const b = await openApp(browser.context, url)
+    await Promise.all([call(a, 'commit', 50, 'a'), call(b, 'commit', 50, 'b')])
+    await Promise.all([call(a, 'waitForCount', 100), call(b, 'waitForCount', 100)])
+    expect(await call(a, 'texts')).toEqual(await call(b, 'texts'))
+    await call(a, 'flush')
+    await call(b, 'flush')
+    const c = await openApp(browser.context, url)
+    expect(await call(c, 'count')).toBe(100)
+    expect([...a.errors, ...b.errors, ...c.errors]).toEqual([])
+    await Promise.all([a.close(), b.close(), c.close()])
+  })
+
   test('a second tab boots from the leader state; closing the leader tab hands the store to the other tab', async () => {
     const url = `${server.url}?store=handover`
     const leader = await openApp(browser.context, url)
@@ -60,6 +104,11 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     const third = await openApp(browser.context, url)
     expect(await call(third, 'count')).toBe(1020)
     expect(new Set(await call(third, 'texts')).size).toBe(1020)
+    // The new leader serves both remaining tabs: commits travel between them.
+    await call(third, 'commit', 1, 'e')
+    await call(follower, 'waitForCount', 1021)
+    await call(follower, 'commit', 1, 'f')
+    await call(third, 'waitForCount', 1022)
     expect([...leader.errors, ...follower.errors, ...third.errors]).toEqual([])
     await third.close()
     await follower.close()

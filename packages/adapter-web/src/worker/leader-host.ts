@@ -1,39 +1,36 @@
-import { compareSeqNum, eventlogHead, seqNumToString, type EncodedEvent, type SeqNum } from '@cairn/store/adapter'
-import { ConflictingEventError, LeaderProtocolError } from '../errors.js'
-import {
-  parse,
-  PROTOCOL_VERSION,
-  serializeError,
-  type FromLeader,
-  type Hello,
-  type LeaderMethod,
-  type ToLeader,
-} from '../protocol.js'
-import type { LeaderLog, OpenedLeader } from './open-leader.js'
+import { compareSeqNum, eventlogHead, readEvents, readStateHead, ROOT_SEQ_NUM, type EncodedEvent, type LeaderMessage, type SeqNum } from '@cairn/store/adapter'
+import { LeaderProtocolError } from '../errors.js'
+import { parse, PROTOCOL_VERSION, serializeError, type FromLeader, type Hello, type LeaderMethod, type ToLeader } from '../protocol.js'
+import type { OpenedLeader } from './open-leader.js'
 
 const v = PROTOCOL_VERSION
 
+type Answer = { readonly value: unknown; readonly transfer: Transferable[] }
+
 /**
  * Serves the sessions of every tab from one leader: each session talks to it over its own
- * MessagePort (./protocol.ts, session ↔ leader). Pushes of all sessions go into the one eventlog in
- * the order they arrive.
+ * MessagePort (./protocol.ts, session ↔ leader). The host is the leader's one subscriber and fans its
+ * messages out to the sessions that said hello, so a session that joins (a new tab, or every tab
+ * after a change of leader) gets a catch-up from the eventlog and then every later message, with
+ * nothing missed or repeated in between.
  *
- * Events the leader has already stored are dropped: a session re-sends the batches a previous
- * leader did not confirm (it may have written them before its tab closed), so a change of leader
- * does not duplicate events.
+ * Events the leader already has are dropped from pushes: a session re-sends the batches a previous
+ * leader did not confirm (it may have written them before its tab closed).
  */
 export class LeaderHost {
   readonly #opened: OpenedLeader
-  readonly #log: LeaderLog
+  /** Sessions that said hello: they get the leader's messages. */
+  readonly #sessions = new Set<MessagePort>()
   readonly #ports = new Set<MessagePort>()
-  /** The last event handed to the leader (stored, or queued to be). */
-  #head: SeqNum
+  #status: LeaderMessage | undefined
   #closed: Promise<void> | undefined
 
-  constructor(opened: OpenedLeader, log: LeaderLog) {
+  constructor(opened: OpenedLeader) {
     this.#opened = opened
-    this.#log = log
-    this.#head = eventlogHead(opened.eventlogDb)
+    opened.leader.subscribe((message) => {
+      if (message._tag === 'sync-status') this.#status = message
+      for (const port of this.#sessions) post(port, { v, type: 'message', message })
+    })
   }
 
   get storageMode(): 'in-memory' | 'persisted' {
@@ -56,8 +53,8 @@ export class LeaderHost {
         else post(port, { v, type: 'log', level: 'error', message: '[cairn] the leader worker ignored a message:', error: serializeError(message) })
         return
       }
-      if (message.type === 'push') this.#push(port, message.batch, message.events, message.extra)
-      else if (message.type === 'hello') void this.#answer(port, message.id, () => this.#hello(message.state))
+      if (message.type === 'push') this.#push(port, message.batch, message.events, message.epoch)
+      else if (message.type === 'hello') void this.#hello(port, message.id, message.resume)
       else void this.#answer(port, message.id, () => this.#request(port, message.method))
     }
     port.start()
@@ -68,6 +65,7 @@ export class LeaderHost {
     this.#closed ??= (async () => {
       for (const port of this.#ports) port.close()
       this.#ports.clear()
+      this.#sessions.clear()
       try {
         await this.#opened.leader.shutdown()
       } finally {
@@ -77,44 +75,64 @@ export class LeaderHost {
     return this.#closed
   }
 
-  #push(port: MessagePort, batch: number, events: readonly EncodedEvent[], extra: readonly unknown[]): void {
+  #push(port: MessagePort, batch: number, events: readonly EncodedEvent[], epoch: number): void {
     if (this.#closed !== undefined) return
-    const fresh: EncodedEvent[] = []
-    for (const event of events) {
-      if (compareSeqNum(event.seqNum, this.#head) > 0) {
-        fresh.push(event)
-        this.#head = event.seqNum
-      } else if (!this.#isStored(event)) {
-        const error = new ConflictingEventError(seqNumToString(event.seqNum), event.sessionId)
-        post(port, { v, type: 'log', level: 'error', message: `[cairn] ${error.message}`, error: serializeError(error) })
-      }
-    }
     const { leader } = this.#opened
-    if (fresh.length > 0) (leader.push as (events: readonly EncodedEvent[], ...extra: unknown[]) => void)(fresh, ...extra)
-    // A failed write is reported by the leader's onError and by the session's next flush: confirm all the same.
+    const fresh = this.#dropStored(events)
+    if (fresh.length > 0) leader.push(fresh, epoch)
+    // A failed write is reported by the leader's log and by the session's next flush: confirm all the same.
     const written = (): void => post(port, { v, type: 'written', batch })
     leader.flush().then(written, written)
   }
 
-  /** Whether the eventlog holds this very event (same place, same session): a re-sent one. */
+  /** The events the eventlog does not hold yet (a re-sent batch may be there in part or in full). */
+  #dropStored(events: readonly EncodedEvent[]): readonly EncodedEvent[] {
+    const head = eventlogHead(this.#opened.eventlogDb)
+    let stored = 0
+    while (stored < events.length && compareSeqNum(events[stored]!.seqNum, head) <= 0 && this.#isStored(events[stored]!)) stored++
+    return stored === 0 ? events : events.slice(stored)
+  }
+
+  /** Whether the eventlog holds this very event (same place, generation and session). */
   #isStored(event: EncodedEvent): boolean {
-    const row = this.#opened.eventlogDb.select<{ sessionId: string }>(
-      'SELECT sessionId FROM eventlog WHERE seqNumGlobal = ? AND seqNumClient = ?',
+    const row = this.#opened.eventlogDb.select<{ sessionId: string; g: number }>(
+      'SELECT sessionId, seqNumRebaseGeneration AS g FROM eventlog WHERE seqNumGlobal = ? AND seqNumClient = ?',
       [event.seqNum.global, event.seqNum.client],
     )[0]
-    return row?.sessionId === event.sessionId
+    return row?.sessionId === event.sessionId && row.g === event.seqNum.rebaseGeneration
   }
 
-  async #hello(withState: boolean): Promise<{ value: Hello; transfer: Transferable[] }> {
-    const { leader, clientId, storageMode, warning, stateDb } = this.#opened
-    if (!withState) return { value: { clientId, storageMode, warning, state: null }, transfer: [] }
-    // The snapshot covers every event pushed before the hello, in any session.
-    await leader.flush()
-    const state = stateDb.export()
-    return { value: { clientId, storageMode, warning, state }, transfer: [state.buffer] }
+  /**
+   * Boot (`resume` null): the leader's state after writing what is queued, plus the events after it.
+   * Resume: the events after `resume`. Either way the session gets every later message.
+   */
+  async #hello(port: MessagePort, id: number, resume: SeqNum | null): Promise<void> {
+    const { leader, storageMode, warning, stateDb, eventlogDb } = this.#opened
+    try {
+      if (this.#closed !== undefined) throw new LeaderProtocolError('The leader of this store has shut down (its tab stopped the store or reset it).')
+      await leader.flush()
+    } catch (error) {
+      post(port, { v, type: 'failure', id, error: serializeError(error) })
+      return
+    }
+    // From here on synchronous: no message of the leader can come between the catch-up and the
+    // session joining the fan-out, and the port delivers them in this order.
+    let hello: Hello
+    if (resume === null) {
+      const { state, recentEvents } = leader.snapshot()
+      const head = state === undefined ? ROOT_SEQ_NUM : readStateHead(stateDb)
+      hello = { clientId: leader.clientId, storageMode, warning, state: state ?? null, recentEvents, head }
+    } else {
+      hello = { clientId: leader.clientId, storageMode, warning, state: null, recentEvents: [], head: resume }
+    }
+    const catchUp = readEvents(eventlogDb, hello.head)
+    post(port, { v, type: 'result', id, value: hello }, hello.state === null ? [] : [hello.state.buffer])
+    if (this.#status !== undefined) post(port, { v, type: 'message', message: this.#status })
+    if (catchUp.length > 0) post(port, { v, type: 'message', message: { _tag: 'advance', events: catchUp } })
+    this.#sessions.add(port)
   }
 
-  async #request(port: MessagePort, method: LeaderMethod): Promise<{ value: unknown; transfer: Transferable[] }> {
+  async #request(port: MessagePort, method: LeaderMethod): Promise<Answer> {
     const { leader } = this.#opened
     switch (method) {
       case 'flush':
@@ -127,18 +145,18 @@ export class LeaderHost {
       case 'syncState':
         return { value: await leader.syncState(), transfer: [] }
       case 'hardReset':
-        this.#closed ??= leader.hardReset()
+        this.#closed ??= leader.hardReset().finally(() => this.#opened.release())
         await this.#closed
         return { value: null, transfer: [] }
       case 'shutdown':
         // One session leaves; the leader goes on for the others until its tab stops it.
+        this.#sessions.delete(port)
         await leader.flush()
-        this.#ports.delete(port)
         return { value: null, transfer: [] }
     }
   }
 
-  async #answer(port: MessagePort, id: number, run: () => Promise<{ value: unknown; transfer: Transferable[] }>): Promise<void> {
+  async #answer(port: MessagePort, id: number, run: () => Promise<Answer>): Promise<void> {
     try {
       if (this.#closed !== undefined) throw new LeaderProtocolError('The leader of this store has shut down (its tab stopped the store or reset it).')
       const { value, transfer } = await run()

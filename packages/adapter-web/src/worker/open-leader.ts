@@ -1,32 +1,26 @@
 import { loadSqlite, type OpfsPool, type WasmSqliteDbFactory } from '@cairn/sqlite'
 import type { LiveStoreSchema } from '@cairn/store'
 import {
-  clientIdOf,
   initializeEventlogDb,
   initializeStateDb,
-  makePersistedLeader,
+  makeLeader,
   makeUnknownEventHandler,
   readStateHead,
   replayEventlog,
   STORAGE_FORMAT_VERSION,
   type BootStatus,
   type EncodedEvent,
-  type LeaderThread,
+  type Leader,
+  type LeaderLog,
   type SqliteDb,
+  type SyncOptions,
 } from '@cairn/store/adapter'
 import { LeaderWorkerError } from '../errors.js'
 import type { LeaderStorage } from '../protocol.js'
 
-/** Where the leader reports what the tabs should see (forwarded to their consoles). */
-export interface LeaderLog {
-  warn(message: string): void
-  error(message: string, error: unknown): void
-}
-
 /** What the leader worker opens for a store. */
 export interface OpenedLeader {
-  readonly leader: LeaderThread
-  readonly clientId: string
+  readonly leader: Leader
   readonly storageMode: 'in-memory' | 'persisted'
   /** Set when the store could not be persisted and lives in memory instead. */
   readonly warning: string | null
@@ -42,6 +36,8 @@ export interface OpenArgs {
   readonly storeId: string
   readonly resetPersistence: boolean
   readonly onBootStatus: (status: BootStatus) => void
+  readonly sync: SyncOptions | undefined
+  readonly syncPayload: unknown
 }
 
 const EVENTLOG = 'eventlog.db'
@@ -79,19 +75,23 @@ export const openLeader = async (storage: LeaderStorage, args: OpenArgs, log: Le
       ? `[cairn] store "${args.storeId}": this browser offers no OPFS here (a private window?), so the store keeps its ` +
         `data in memory only: it is gone when the last tab of this app closes.`
       : null
+  // A state in memory too, so that the tabs boot from its snapshot.
   const eventlogDb = sqlite.openInMemory()
   const stateDb = sqlite.openInMemory()
   initializeEventlogDb(eventlogDb)
   initializeStateDb(stateDb, args.schema)
-  const leader = makePersistedLeader({
+  const leader = makeLeader({
     schema: args.schema,
+    storeId: args.storeId,
     eventlogDb,
     stateDb,
     onUnknownEvent,
-    onError: (error) => log.error(`[cairn] store "${args.storeId}": writing to the in-memory eventlog failed:`, error),
+    log,
     deleteStorage: async () => {},
+    sync: args.sync,
+    syncPayload: args.syncPayload,
   })
-  return { leader, clientId: clientIdOf(eventlogDb), storageMode: 'in-memory', warning, eventlogDb, stateDb, release: () => {} }
+  return { leader, storageMode: 'in-memory', warning, eventlogDb, stateDb, release: () => {} }
 }
 
 /** Takes the OPFS directory, waiting while a previous leader still holds it. */
@@ -120,20 +120,22 @@ const openPersisted = (pool: OpfsPool, args: OpenArgs, onUnknownEvent: (event: E
   try {
     initializeEventlogDb(eventlogDb)
     stateDb = openState(pool, args, eventlogDb, onUnknownEvent, log)
-    const leader = makePersistedLeader({
+    const leader = makeLeader({
       schema: args.schema,
+      storeId: args.storeId,
       eventlogDb,
       stateDb,
       onUnknownEvent,
-      onError: (error) => log.error(`[cairn] store "${args.storeId}": writing to OPFS (${pool.directory}) failed:`, error),
+      log,
       deleteStorage: async () => {
         await pool.wipe()
         pool.close()
       },
+      sync: args.sync,
+      syncPayload: args.syncPayload,
     })
     return {
       leader,
-      clientId: clientIdOf(eventlogDb),
       storageMode: 'persisted',
       warning: null,
       eventlogDb,

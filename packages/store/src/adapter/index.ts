@@ -14,7 +14,7 @@ export type {
 } from './adapter.js'
 export type { EncodedEvent } from '../eventlog/event.js'
 export { ROOT_SEQ_NUM, compareSeqNum, nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
-export { appendEvents, clientIdOf, countEventsAfter, eventlogHead, initializeEventlogDb, readEvents } from '../eventlog/eventlog-db.js'
+export { appendEvents, countEventsAfter, eventlogHead, initializeEventlogDb, readEvents } from '../eventlog/eventlog-db.js'
 export { initializeStateDb, readStateHead, readUndoSegments, type UndoSegment } from '../materializer/state-db.js'
 export { makeLeader, type Leader, type LeaderLog, type LeaderOptions } from '../leader/leader.js'
 export type { SyncOptions } from '../sync/sync-options.js'

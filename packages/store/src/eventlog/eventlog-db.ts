@@ -1,6 +1,5 @@
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import type { EncodedEvent } from './event.js'
-import { randomId } from '../utils/random-id.js'
 import { ROOT_SEQ_NUM, type SeqNum } from './seq-num.js'
 
 /**
@@ -163,15 +162,3 @@ export const eventlogStats = (db: SqliteDb): { readonly localHead: SeqNum; reado
   localHead: eventlogHead(db),
   eventCount: db.select<{ n: number }>('SELECT count(*) AS n FROM eventlog')[0]?.n ?? 0,
 })
-
-/**
- * The id of the client whose eventlog this is, made (random, 6 characters) and stored on first use:
- * a client keeps its id as long as its eventlog.
- */
-export const clientIdOf = (db: SqliteDb): string => {
-  const existing = db.select<{ value: string }>("SELECT value FROM eventlog_meta WHERE key = 'clientId'")[0]
-  if (existing !== undefined) return existing.value
-  const clientId = randomId(6)
-  db.execute("INSERT INTO eventlog_meta (key, value) VALUES ('clientId', ?)", [clientId])
-  return clientId
-}
