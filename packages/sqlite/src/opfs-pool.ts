@@ -19,8 +19,9 @@ export interface OpfsOpenOptions {
   /** Create the file if it does not exist. Default `true`. */
   readonly create?: boolean
   /**
-   * `'full'` (default): every commit is flushed to OPFS before it returns. `'normal'`: faster; the last
-   * commits may be lost when the browser crashes (never when only the tab closes).
+   * `'full'` (default): every commit is flushed to OPFS before it returns. `'normal'`: commits are
+   * flushed at checkpoints only, so the last ones may be lost when the browser or machine crashes
+   * (not when only the tab closes); the file is never corrupted either way.
    */
   readonly synchronous?: 'full' | 'normal'
 }
@@ -38,9 +39,9 @@ export interface OpfsPool {
   open(name: string, options?: OpfsOpenOptions): SqliteDb
   /** Whether the database `name` exists in the pool. */
   exists(name: string): boolean
-  /** The databases in the pool (without journal files). */
+  /** The databases in the pool (without their write-ahead logs and journals). */
   list(): string[]
-  /** Deletes the database `name` (closed) and its journal. */
+  /** Deletes the database `name` (closed) and its write-ahead log. */
   remove(name: string): void
   /** Deletes every file of the pool. Every database of the pool must be closed. */
   wipe(): Promise<void>
@@ -94,10 +95,18 @@ export async function openOpfsPool(sqlite3: Sqlite3Static, openInVfs: OpenInVfs,
       }
       const db = openInVfs(path(name), util.vfsName, create)
       try {
-        // One connection per file (the pool is this worker's alone), so no lock round trips; the
-        // VFS has no shared memory, so a rollback journal (truncated, not deleted, after each commit).
+        // Exclusive locking first: WAL then keeps its index in heap memory, so it needs no shared
+        // memory (which wasm does not have), and the pool is this worker's alone anyway. In WAL a
+        // commit costs one flush ('full') or none ('normal'), where a rollback journal costs several.
         db.execute('PRAGMA locking_mode = EXCLUSIVE')
-        db.select('PRAGMA journal_mode = TRUNCATE')
+        const mode = db.select<{ journal_mode: string }>('PRAGMA journal_mode = WAL')[0]?.journal_mode
+        if (mode !== 'wal') {
+          throw new SqliteError({
+            problem: `Could not switch the OPFS database ${name} to WAL mode (it stayed in ${mode} mode)`,
+            code: SQLITE_CANTOPEN,
+            hint: 'Check that the browser grants this origin OPFS storage (it may be full or disabled).',
+          })
+        }
         db.execute(`PRAGMA synchronous = ${openOptions?.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
       } catch (error) {
         db.close()
@@ -106,10 +115,13 @@ export async function openOpfsPool(sqlite3: Sqlite3Static, openInVfs: OpenInVfs,
       return db
     },
     exists: (name) => util.getFileNames().includes(path(name)),
-    list: () => util.getFileNames().map((file) => file.slice(1)).filter((file) => !file.endsWith('-journal')),
+    list: () =>
+      util
+        .getFileNames()
+        .map((file) => file.slice(1))
+        .filter((file) => !file.endsWith('-journal') && !file.endsWith('-wal')),
     remove(name) {
-      util.unlink(path(name))
-      util.unlink(`${path(name)}-journal`)
+      for (const suffix of ['', '-wal', '-journal']) util.unlink(`${path(name)}${suffix}`)
     },
     wipe: () => util.wipeFiles(),
     close() {
