@@ -1,10 +1,12 @@
 // The test page: boots a store with the web adapter as the docs show, and exposes it to the tests
 // (window.app), which drive it through Playwright. Query parameters: `store` (storeId), `mode`
-// ('persisted' | 'in-memory'), `worker` ('no-opfs' for the worker without OPFS), `reset`.
+// ('persisted' | 'in-memory'), `worker` ('no-opfs': the worker without OPFS, 'sync': the worker syncing
+// with the test's sync server), `directory`, `reset`.
 import { makeInMemoryAdapter, makePersistedAdapter } from '@cairn/adapter-web'
 import LiveStoreSharedWorker from '@cairn/adapter-web/shared-worker?sharedworker'
 import { createStorePromise, queryDb, type Store } from '@cairn/store'
 import NoOpfsWorker from './no-opfs.worker?worker'
+import SyncWorker from './sync.worker?worker'
 import LiveStoreWorker from './livestore.worker?worker'
 import { events, schema, tables } from './schema.js'
 
@@ -21,7 +23,7 @@ const adapter =
     ? makeInMemoryAdapter()
     : makePersistedAdapter({
         storage: { type: 'opfs', directory: params.get('directory') ?? 'cairn-test' },
-        worker: params.get('worker') === 'no-opfs' ? NoOpfsWorker : LiveStoreWorker,
+        worker: { 'no-opfs': NoOpfsWorker, sync: SyncWorker }[params.get('worker') ?? ''] ?? LiveStoreWorker,
         sharedWorker: LiveStoreSharedWorker,
         resetPersistence: params.has('reset'),
       })
