@@ -54,20 +54,19 @@ async function crossTab(side) {
   return withApp(side, async (context, url) => {
     const a = await side.openApp(context, `${url}?store=bench-cross`)
     const b = await side.openApp(context, `${url}?store=bench-cross`)
+    // B records when it first sees each count, independently of when the harness asks.
+    await side.call(b, 'trackCounts')
     const samples = []
     for (let i = 1; i <= 330; i++) {
-      const seen = side.call(b, 'waitForCount', i, 5000)
-      const committed = await side.call(i % 2 === 0 ? b : a, 'commit', 1)
-      const arrived = await seen
+      const committed = await side.call(a, 'commit', 1)
+      await side.call(b, 'waitForCount', i, 5000)
       // Both tabs' clocks are performance.timeOrigin-based in one browser process.
-      if (i % 2 === 1 && i > 30) samples.push(arrived - committed)
+      if (i > 30) samples.push((await side.call(b, 'countSeenAt', i)) - committed)
     }
-    const burst = await (async () => {
-      const target = (await side.call(b, 'count')) + 1000
-      const seen = side.call(b, 'waitForCount', target, 20_000)
-      const committed = await side.call(a, 'commit', 1000)
-      return (await seen) - committed
-    })()
+    const target = (await side.call(b, 'count')) + 1000
+    const committed = await side.call(a, 'commit', 1000)
+    await side.call(b, 'waitForCount', target, 20_000)
+    const burst = (await side.call(b, 'countSeenAt', target)) - committed
     return {
       metrics: {
         p50Ms: round(median(samples), 2),

@@ -34,6 +34,8 @@ export interface PersistedAdapterOptions {
 
 const v = PROTOCOL_VERSION
 const DEFAULT_DIRECTORY = 'cairn'
+/** Path segments of letters, digits, '_', '-' and '.', none of them '.' or '..'. */
+const DIRECTORY = /^(?!\.{1,2}(?:\/|$))[\w.-]+(?:\/(?!\.{1,2}(?:\/|$))[\w.-]+)*$/
 
 /**
  * The adapter for browsers. Each tab commits and queries synchronously on its own in-memory SQLite;
@@ -62,7 +64,7 @@ export const makePersistedAdapter = (options: PersistedAdapterOptions): Adapter 
 const resolveStorage = (options: PersistedAdapterOptions): LeaderStorage & { type: 'opfs' } => {
   const { storage, worker, sharedWorker } = (options ?? {}) as Partial<PersistedAdapterOptions>
   const directory = storage?.directory ?? DEFAULT_DIRECTORY
-  if (storage?.type !== 'opfs' || typeof directory !== 'string' || !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(directory)) {
+  if (storage?.type !== 'opfs' || typeof directory !== 'string' || !DIRECTORY.test(directory)) {
     throw new InvalidAdapterOptionsError(
       `makePersistedAdapter: unsupported storage ${JSON.stringify(storage)}. Use { storage: { type: 'opfs' } } or ` +
         `{ storage: { type: 'opfs', directory: 'my-app' } } (letters, digits, '_', '-', '.', '/').`,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp, call, hasChromium, launch, openApp, serve, waitReady, warningsOf, type TestBrowser } from './fixtures/browser.mjs'
+import { buildApp, call, hasChromium, launch, openApp, serve, waitReady, warningsOf, type App, type TestBrowser } from './fixtures/browser.mjs'
 
 if (!hasChromium) console.warn('[web-adapter.test] /usr/bin/chromium not found (apt-get install chromium): browser tests skipped.')
 
@@ -158,6 +158,15 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     await waitReady(page)
     expect(await call(page, 'count')).toBe(1)
     expect(page.errors).toEqual([])
+    await page.close()
+  })
+
+  test('a worker built with another schema fails the boot with WorkerSchemaMismatchError', async () => {
+    const page = await browser.context.newPage()
+    await page.goto(`${server.url}?store=mismatch&worker=mismatch`)
+    const error = await page.evaluate(() => (window as unknown as { app: App }).app.bootError)
+    expect(error).toMatchObject({ tag: 'StoreBootError', causeTag: 'WorkerSchemaMismatchError' })
+    expect(error?.message).toMatch(/events only in the app: .*v1\.TodoCreated.*events only in the worker: v1\.TodoAdded/)
     await page.close()
   })
 

@@ -1,11 +1,12 @@
 // The test page: boots a store with the web adapter as the docs show, and exposes it to the tests
 // (window.app), which drive it through Playwright. Query parameters: `store` (storeId), `mode`
 // ('persisted' | 'in-memory'), `worker` ('no-opfs': the worker without OPFS, 'sync': the worker syncing
-// with the test's sync server), `directory`, `reset`.
+// with the test's sync server, 'mismatch': a worker with another schema), `directory`, `reset`.
 import { makeInMemoryAdapter, makePersistedAdapter } from '@cairn/adapter-web'
 import LiveStoreSharedWorker from '@cairn/adapter-web/shared-worker?sharedworker'
 import { createStorePromise, queryDb, type Store } from '@cairn/store'
 import NoOpfsWorker from './no-opfs.worker?worker'
+import MismatchWorker from './mismatch.worker?worker'
 import SyncWorker from './sync.worker?worker'
 import LiveStoreWorker from './livestore.worker?worker'
 import { events, schema, tables } from './schema.js'
@@ -23,7 +24,7 @@ const adapter =
     ? makeInMemoryAdapter()
     : makePersistedAdapter({
         storage: { type: 'opfs', directory: params.get('directory') ?? 'cairn-test' },
-        worker: { 'no-opfs': NoOpfsWorker, sync: SyncWorker }[params.get('worker') ?? ''] ?? LiveStoreWorker,
+        worker: { 'no-opfs': NoOpfsWorker, sync: SyncWorker, mismatch: MismatchWorker }[params.get('worker') ?? ''] ?? LiveStoreWorker,
         sharedWorker: LiveStoreSharedWorker,
         resetPersistence: params.has('reset'),
       })
@@ -48,9 +49,20 @@ const waitForCount = (store: Store<typeof schema>, n: number, timeoutMs = 10_000
   })
 
 let counter = 0
+/** When each count of todos was first seen (performance.timeOrigin-based ms), once `trackCounts` ran. */
+const countSeenAt = new Map<number, number>()
 const app = {
   ready: ready.then(() => performance.now()),
   warnings,
+  /** Why the store failed to boot: the `_tag` of the error and of its cause, and the cause's message. */
+  bootError: ready.then(
+    () => null,
+    (error: { _tag?: string; cause?: { _tag?: string; message?: string } }) => ({
+      tag: error._tag,
+      causeTag: error.cause?._tag,
+      message: error.cause?.message,
+    }),
+  ),
   async storageMode() {
     return (await ready).storageMode
   },
@@ -78,6 +90,16 @@ const app = {
   async waitForCount(n: number, timeoutMs?: number) {
     const store = await ready
     return performance.timeOrigin + (await waitForCount(store, n, timeoutMs))
+  },
+  /** Records from now on when each count of todos is first seen (see `countSeenAt`). */
+  async trackCounts() {
+    const store = await ready
+    store.subscribe(count$, (count) => {
+      if (!countSeenAt.has(count)) countSeenAt.set(count, performance.timeOrigin + performance.now())
+    })
+  },
+  async countSeenAt(count: number) {
+    return countSeenAt.get(count) ?? null
   },
   async setDraft(draft: string) {
     ;(await ready).commit(tables.uiState.set({ draft }))
