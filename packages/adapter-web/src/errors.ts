@@ -6,13 +6,13 @@ export class InvalidAdapterOptionsError extends CairnError {
 }
 
 /** Why the leader worker could not serve the store (see `LeaderWorkerError`). */
-export type LeaderWorkerFailure = 'start-failed' | 'not-ready' | 'crashed' | 'storage-busy'
+export type LeaderWorkerFailure = 'start-failed' | 'not-ready' | 'storage-busy'
 
 /**
- * The dedicated leader worker of `makePersistedAdapter` failed: its file could not be loaded or threw
- * (`'start-failed'`, `'crashed'`), it never called `makeWorker` (`'not-ready'`), or the store's OPFS
+ * The dedicated leader worker of `makePersistedAdapter` could not start: its file could not be loaded
+ * or threw (`'start-failed'`), it never called `makeWorker` (`'not-ready'`), or the store's OPFS
  * directory stayed held by another worker (`'storage-busy'`: two apps of this origin use the same
- * `directory`, or a previous leader did not let go).
+ * `directory`, or a previous leader did not let go). The store's boot fails with it.
  */
 export class LeaderWorkerError extends CairnError {
   readonly _tag = 'LeaderWorkerError'

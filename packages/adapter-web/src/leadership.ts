@@ -24,7 +24,7 @@ export interface LeadershipOptions {
   readonly resetPersistence: boolean
   readonly syncPayload: unknown
   readonly onBootStatus: (status: BootStatus) => void
-  /** The leader could not be started or stopped working. */
+  /** This tab won the election but could not start the leader. */
   readonly onFailure: (error: Error) => void
 }
 
@@ -128,16 +128,22 @@ export class Leadership {
         () => reject(new LeaderWorkerError('not-ready', `The leader worker did not call makeWorker({ schema }) within ${READY_TIMEOUT_MS / 1000} s.`)),
         READY_TIMEOUT_MS,
       )
+      let isStarted = false
       worker.onerror = (event) => {
         event.preventDefault()
-        const error = new LeaderWorkerError(
-          'crashed',
-          `The leader worker failed: ${event.message || 'it could not be loaded'}. The worker file must call makeWorker({ schema }) ` +
-            `from '@cairn/adapter-web/worker' and load without errors.`,
-        )
+        if (isStarted) {
+          // An uncaught error does not end a worker: the leader goes on, the error is for the console.
+          console.error(`[cairn] store "${this.#options.storeId}": uncaught error in the leader worker: ${event.message}`)
+          return
+        }
         clearTimeout(timer)
-        reject(error)
-        this.#options.onFailure(error)
+        reject(
+          new LeaderWorkerError(
+            'start-failed',
+            `The leader worker failed to start: ${event.message || 'it could not be loaded'}. The worker file must call ` +
+              `makeWorker({ schema }) from '@cairn/adapter-web/worker' and load without errors.`,
+          ),
+        )
       }
       worker.onmessage = (event) => {
         const message = parse<FromWorker>('tab', event.data)
@@ -157,6 +163,7 @@ export class Leadership {
           case 'bootStatus':
             return onBootStatus(message.status)
           case 'started':
+            isStarted = true
             return resolve()
           case 'failed':
             return reject(reviveError(message.error, ERROR_CLASSES))

@@ -170,6 +170,15 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     await page.close()
   })
 
+  test('a worker file that throws while loading fails the boot with LeaderWorkerError', async () => {
+    const page = await browser.context.newPage()
+    await page.goto(`${server.url}?store=broken&worker=broken`)
+    const error = await page.evaluate(() => (window as unknown as { app: App }).app.bootError)
+    expect(error).toMatchObject({ tag: 'StoreBootError', causeTag: 'LeaderWorkerError' })
+    expect(error?.message).toMatch(/broken on purpose.*must call makeWorker/)
+    await page.close()
+  })
+
   test('makeInMemoryAdapter keeps the store in the tab only', async () => {
     const url = `${server.url}?store=memory&mode=in-memory`
     const page = await openApp(browser.context, url)

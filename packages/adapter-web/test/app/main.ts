@@ -1,11 +1,12 @@
 // The test page: boots a store with the web adapter as the docs show, and exposes it to the tests
 // (window.app), which drive it through Playwright. Query parameters: `store` (storeId), `mode`
 // ('persisted' | 'in-memory'), `worker` ('no-opfs': the worker without OPFS, 'sync': the worker syncing
-// with the test's sync server, 'mismatch': a worker with another schema), `directory`, `reset`.
+// with the test's sync server, 'mismatch': a worker with another schema, 'broken': one that throws), `directory`, `reset`.
 import { makeInMemoryAdapter, makePersistedAdapter } from '@cairn/adapter-web'
 import LiveStoreSharedWorker from '@cairn/adapter-web/shared-worker?sharedworker'
 import { createStorePromise, queryDb, type Store } from '@cairn/store'
 import NoOpfsWorker from './no-opfs.worker?worker'
+import BrokenWorker from './broken.worker?worker'
 import MismatchWorker from './mismatch.worker?worker'
 import SyncWorker from './sync.worker?worker'
 import LiveStoreWorker from './livestore.worker?worker'
@@ -24,7 +25,7 @@ const adapter =
     ? makeInMemoryAdapter()
     : makePersistedAdapter({
         storage: { type: 'opfs', directory: params.get('directory') ?? 'cairn-test' },
-        worker: { 'no-opfs': NoOpfsWorker, sync: SyncWorker, mismatch: MismatchWorker }[params.get('worker') ?? ''] ?? LiveStoreWorker,
+        worker: { 'no-opfs': NoOpfsWorker, sync: SyncWorker, mismatch: MismatchWorker, broken: BrokenWorker }[params.get('worker') ?? ''] ?? LiveStoreWorker,
         sharedWorker: LiveStoreSharedWorker,
         resetPersistence: params.has('reset'),
       })
