@@ -1,7 +1,7 @@
 import type { LiveStoreSchema } from '@cairn/store'
 import type { BootStatus } from '@cairn/store/adapter'
 import { ERROR_CLASSES } from './error-classes.js'
-import { LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from './errors.js'
+import { InvalidAdapterOptionsError, LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from './errors.js'
 import { parse, PROTOCOL_VERSION, reviveError, schemaFingerprint, type FromWorker, type LeaderStorage, type ToWorker } from './protocol.js'
 
 /** What Vite's `import LiveStoreWorker from './livestore.worker?worker'` gives: a constructor of the worker. */
@@ -157,7 +157,11 @@ export class Leadership {
             const mismatch = compareSchemas(schemaFingerprint(schema), message.schema)
             if (mismatch !== undefined) return reject(mismatch)
             const { storeId, storage, resetPersistence, syncPayload } = this.#options
-            worker.postMessage({ v, type: 'start', storeId, storage, resetPersistence, syncPayload } satisfies ToWorker)
+            try {
+              worker.postMessage({ v, type: 'start', storeId, storage, resetPersistence, syncPayload } satisfies ToWorker)
+            } catch (cause) {
+              reject(new InvalidAdapterOptionsError(`syncPayload must be structured-cloneable to reach the leader worker: ${describe(cause)}`, { cause }))
+            }
             return
           }
           case 'bootStatus':

@@ -101,12 +101,13 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
     },
   })
   const leave = (): void => shared?.port.postMessage({ v, type: 'bye', key, connection } satisfies ToShared)
-  const channel = new SessionChannel(async () => {
+  const end = async (): Promise<void> => {
     channel.close()
     leave()
     removeEventListener('pagehide', leave)
     await leadership.stop()
-  })
+  }
+  const channel = new SessionChannel(end)
 
   if (typeof SharedWorker === 'function') {
     shared = new options.sharedWorker({ name: 'cairn' })
@@ -155,9 +156,7 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
       recentEvents: hello.recentEvents,
     }
   } catch (error) {
-    channel.close()
-    leave()
-    await leadership.stop()
+    await end()
     throw error
   }
 }

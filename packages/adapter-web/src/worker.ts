@@ -108,9 +108,13 @@ const serve = (scope: DedicatedWorkerScope, schema: LiveStoreSchema, sync: SyncO
         return
       }
       case 'stop':
-        void (host ?? Promise.reject(new Error('not started')))
-          .then((started) => started.close())
-          .catch((error: unknown) => log.error('[cairn] the leader worker could not write and close the store:', error))
+        if (host === undefined) return post({ v, type: 'stopped' })
+        // A store that failed to open has nothing to close.
+        void host
+          .then(
+            (started) => started.close().catch((error: unknown) => log.error('[cairn] the leader worker could not write and close the store:', error)),
+            () => {},
+          )
           .finally(() => post({ v, type: 'stopped' }))
         return
     }
