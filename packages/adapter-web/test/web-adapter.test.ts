@@ -59,11 +59,11 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     console.info(`[web-adapter.test] cross-tab commit → subscriber: median ${latencies[10]!.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms; 1,000 events: ${burstMs.toFixed(0)} ms`)
     expect(await call(b, 'count')).toBe(1020)
     expect(await call(b, 'texts')).toEqual(await call(a, 'texts'))
-    // Client-only per-session documents stay in their session.
+    // Client-only events reach the other tab too, and per-session documents stay their session's.
     await call(a, 'setDraft', 'from a')
-    await call(a, 'flush')
-    await call(b, 'commit', 1)
-    await call(a, 'waitForCount', 1021)
+    await call(a, 'commit', 1)
+    await call(b, 'waitForCount', 1021)
+    expect(await call(b, 'draftOf', await call(a, 'sessionId'))).toBe('from a')
     expect(await call(b, 'draft')).toBe('')
     expect(await call(a, 'draft')).toBe('from a')
     expect([...a.errors, ...b.errors]).toEqual([])

@@ -108,6 +108,10 @@ const app = {
   async draft() {
     return (await ready).query(tables.uiState.get()).draft
   },
+  /** The draft of another session, as this tab's state holds it. */
+  async draftOf(sessionId: string) {
+    return (await ready).query(tables.uiState.get(sessionId)).draft
+  },
   async flush() {
     await (await ready).flush()
   },
