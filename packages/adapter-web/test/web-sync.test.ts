@@ -54,4 +54,21 @@ describe.skipIf(!hasChromium)('web adapter syncing with a cairn-sync-server', ()
     expect(await call(first, 'count')).toBe(9)
     expect([...first.errors, ...second.errors]).toEqual([])
   }, 60_000)
+
+  test('a browser that goes offline keeps committing and catches up when back online', async () => {
+    const url = `${web.url}?store=offline&worker=sync`
+    const first = await openApp(browsers[0]!.context, url)
+    const second = await openApp(browsers[1]!.context, url)
+    await call(first, 'commit', 1, 'online')
+    await call(second, 'waitForCount', 1)
+    await browsers[0]!.context.setOffline(true)
+    await call(first, 'commit', 3, 'offline')
+    await call(second, 'commit', 2, 'meanwhile')
+    // Offline for real: the second browser does not get the first one's events.
+    await expect(call(second, 'waitForCount', 6, 1500)).rejects.toThrow(/timed out/)
+    await browsers[0]!.context.setOffline(false)
+    await Promise.all([call(first, 'waitForCount', 6, 20_000), call(second, 'waitForCount', 6, 20_000)])
+    expect(await call(first, 'texts')).toEqual(await call(second, 'texts'))
+    await Promise.all([first.close(), second.close()])
+  }, 60_000)
 })
