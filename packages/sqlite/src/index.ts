@@ -1,7 +1,8 @@
 /**
  * `@cairn/sqlite`: Cairn's `SqliteDb` contract implemented on the official SQLite wasm build
  * (`@sqlite.org/sqlite-wasm`), with a prepared-statement cache, table-level read/write tracking and
- * the session extension for changesets. Databases live in memory, or in Node in files.
+ * the session extension for changesets. Databases live in memory, in Node in files, and in a browser's
+ * dedicated worker in OPFS.
  */
 export { loadSqlite } from './load-sqlite.js'
 export type { OpenFileOptions, WasmSqliteDbFactory } from './wasm-sqlite-db.js'

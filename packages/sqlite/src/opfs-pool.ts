@@ -10,7 +10,7 @@ export interface OpfsPoolOptions {
    * directory at a time (the pool keeps a sync access handle open on each of its files).
    */
   readonly directory: string
-  /** Files the pool keeps ready (databases plus their journals). Default 8. */
+  /** Files the pool keeps ready (databases, their write-ahead logs, temporary files). Default 12. */
   readonly capacity?: number
 }
 
@@ -68,7 +68,7 @@ export async function openOpfsPool(sqlite3: Sqlite3Static, openInVfs: OpenInVfs,
       // (once the previous holder of the directory let go) must really try again.
       name: `cairn-opfs-${++attempt}`,
       directory,
-      initialCapacity: options.capacity ?? 8,
+      initialCapacity: options.capacity ?? 12,
       // A failed start (another worker holds the handles) must never delete the pool's files.
       preserveOnInitFailure: true,
       forceReinitIfPreviouslyFailed: true,
@@ -80,7 +80,7 @@ export async function openOpfsPool(sqlite3: Sqlite3Static, openInVfs: OpenInVfs,
       hint: 'OPFS databases need a dedicated worker in a browser with OPFS, and only one worker at a time can hold a directory.',
     })
   }
-  await util.reserveMinimumCapacity(options.capacity ?? 8)
+  await util.reserveMinimumCapacity(options.capacity ?? 12)
   const path = (name: string): string => `/${name}`
   return {
     directory,
