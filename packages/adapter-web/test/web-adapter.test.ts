@@ -114,6 +114,23 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     await follower.close()
   })
 
+  test('a new app version with another state schema rebuilds the state from the eventlog at boot', async () => {
+    const page = await openApp(browser.context, `${server.url}?store=migrate`)
+    await call(page, 'commit', 5)
+    await call(page, 'shutdown')
+    await page.goto(`${server.url}?store=migrate&schema=v2&worker=v2`)
+    await waitReady(page)
+    expect(await call(page, 'count')).toBe(5)
+    expect(await page.evaluate(() => (window as unknown as { app: App }).app.bootStatuses)).toContain('migrating')
+    // The rebuilt state is the one kept: the next boot does not migrate again.
+    await page.reload()
+    await waitReady(page)
+    expect(await call(page, 'count')).toBe(5)
+    expect(await page.evaluate(() => (window as unknown as { app: App }).app.bootStatuses)).not.toContain('migrating')
+    expect(page.errors).toEqual([])
+    await page.close()
+  })
+
   test('without SharedWorker a tab runs its own leader and persists; a second tab falls back to memory with a warning', async () => {
     const url = `${server.url}?store=single-tab`
     const page = await openApp(browser.context, url, { initScript: noSharedWorker })

@@ -1,7 +1,8 @@
 // The test page: boots a store with the web adapter as the docs show, and exposes it to the tests
 // (window.app), which drive it through Playwright. Query parameters: `store` (storeId), `mode`
 // ('persisted' | 'in-memory'), `worker` ('no-opfs': the worker without OPFS, 'sync': the worker syncing
-// with the test's sync server, 'mismatch': a worker with another schema, 'broken': one that throws), `directory`, `reset`.
+// with the test's sync server, 'mismatch': a worker with another schema, 'broken': one that throws,
+// 'v2': the worker of the next app version), `schema` ('v2': the next app version), `directory`, `reset`.
 import { makeInMemoryAdapter, makePersistedAdapter } from '@cairn/adapter-web'
 import LiveStoreSharedWorker from '@cairn/adapter-web/shared-worker?sharedworker'
 import { createStorePromise, queryDb, type Store } from '@cairn/store'
@@ -10,7 +11,8 @@ import BrokenWorker from './broken.worker?worker'
 import MismatchWorker from './mismatch.worker?worker'
 import SyncWorker from './sync.worker?worker'
 import LiveStoreWorker from './livestore.worker?worker'
-import { events, schema, tables } from './schema.js'
+import V2Worker from './v2.worker?worker'
+import { events, schema as schemaV1, schemaV2, tables } from './schema.js'
 
 const params = new URLSearchParams(location.search)
 const warnings: string[] = []
@@ -25,14 +27,24 @@ const adapter =
     ? makeInMemoryAdapter()
     : makePersistedAdapter({
         storage: { type: 'opfs', directory: params.get('directory') ?? 'cairn-test' },
-        worker: { 'no-opfs': NoOpfsWorker, sync: SyncWorker, mismatch: MismatchWorker, broken: BrokenWorker }[params.get('worker') ?? ''] ?? LiveStoreWorker,
+        worker:
+          { 'no-opfs': NoOpfsWorker, sync: SyncWorker, mismatch: MismatchWorker, broken: BrokenWorker, v2: V2Worker }[params.get('worker') ?? ''] ??
+          LiveStoreWorker,
         sharedWorker: LiveStoreSharedWorker,
         resetPersistence: params.has('reset'),
       })
 
 const count$ = queryDb(tables.todos.count(), { label: 'count' })
 
-const ready: Promise<Store<typeof schema>> = createStorePromise({ schema, adapter, storeId: params.get('store') ?? 'todos' })
+// Both versions have the tables and events the page uses; v2 only adds a column.
+const schema = params.get('schema') === 'v2' ? (schemaV2 as unknown as typeof schemaV1) : schemaV1
+const bootStatuses: string[] = []
+const ready: Promise<Store<typeof schema>> = createStorePromise({
+  schema,
+  adapter,
+  storeId: params.get('store') ?? 'todos',
+  onBootStatus: (status) => bootStatuses.push(status.stage),
+})
 
 /** Resolves once the store holds at least `n` todos; rejects after `timeoutMs`. */
 const waitForCount = (store: Store<typeof schema>, n: number, timeoutMs = 10_000): Promise<number> =>
@@ -55,6 +67,8 @@ const countSeenAt = new Map<number, number>()
 const app = {
   ready: ready.then(() => performance.now()),
   warnings,
+  /** The stages `onBootStatus` reported, in order. */
+  bootStatuses,
   /** Why the store failed to boot: the `_tag` of the error and of its cause, and the cause's message. */
   bootError: ready.then(
     () => null,

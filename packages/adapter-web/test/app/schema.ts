@@ -28,3 +28,26 @@ const materializers = State.SQLite.materializers(events, {
 })
 
 export const schema = makeSchema({ events, state: State.SQLite.makeState({ tables, materializers }) })
+
+/**
+ * The next version of the app: `todos` gains a column, so the state's hash changes and the leader
+ * rebuilds the state from the eventlog (a migration) when this version first opens the store.
+ */
+export const schemaV2 = makeSchema({
+  events,
+  state: State.SQLite.makeState({
+    tables: {
+      ...tables,
+      todos: State.SQLite.table({
+        name: 'todos',
+        columns: {
+          id: State.SQLite.text({ primaryKey: true }),
+          text: State.SQLite.text({ default: '' }),
+          createdAt: State.SQLite.real({ default: 0 }),
+          done: State.SQLite.boolean({ default: false }),
+        },
+      }),
+    },
+    materializers,
+  }),
+})
