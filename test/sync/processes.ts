@@ -38,9 +38,13 @@ export interface ServerProcess {
   stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>
 }
 
-/** Starts `cairn-sync-server --db <db> --port <port>` (0: a free port); resolves once it listens. */
-export const startServerProcess = (group: ProcessGroup, db: string, port = 0): Promise<ServerProcess> => {
-  const child = spawn(process.execPath, [SERVER_BIN, '--db', db, '--port', String(port), '--host', '127.0.0.1'], {
+/**
+ * Starts `cairn-sync-server --port <port>` (0: a free port) on a SQLite file (`--db`) or a Postgres
+ * database (`--postgres <url>` when `storage` is a postgres:// URL); resolves once it listens.
+ */
+export const startServerProcess = (group: ProcessGroup, storage: string, port = 0): Promise<ServerProcess> => {
+  const storageArgs = storage.startsWith('postgres://') ? ['--postgres', storage] : ['--db', storage]
+  const child = spawn(process.execPath, [SERVER_BIN, ...storageArgs, '--port', String(port), '--host', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = group.track(child)
