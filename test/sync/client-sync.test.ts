@@ -3,7 +3,17 @@ import { makeAdapter } from '@cairn/adapter-node'
 import { createStorePromise } from '@cairn/store'
 import { describe, expect, it } from 'vitest'
 import { drafts, events, schema } from './fixtures/app.mjs'
-import { eventlogOf, itemsOf, openClient, startServer, tempDirectory, testBackend, waitFor, waitForConvergence } from './support.js'
+import {
+  eventlogOf,
+  itemsOf,
+  openClient,
+  restartablePort,
+  startServer,
+  tempDirectory,
+  testBackend,
+  waitFor,
+  waitForConvergence,
+} from './support.js'
 import path from 'node:path'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -31,8 +41,8 @@ describe('client sync', () => {
 
   it('clients commit while the server is down, and converge without losing or duplicating events once it is back', async () => {
     const file = path.join(tempDirectory(), 'sync.db')
-    const first = await startServer({ file })
-    const port = Number(new URL(first.url).port)
+    const port = restartablePort(0)
+    const first = await startServer({ file, port })
     const clients = await Promise.all([0, 1, 2].map(() => openClient(first.url)))
     clients[0]!.commit(events.itemAdded({ id: 'before', text: 'before the outage' }))
     await waitForConvergence(clients, 1)
@@ -139,8 +149,8 @@ describe('client sync', () => {
 
   it('stops syncing when the backend was reset, keeps local data, and shuts down with onSyncError: shutdown', async () => {
     const directory = tempDirectory()
-    const first = await startServer()
-    const port = Number(new URL(first.url).port)
+    const port = restartablePort(1)
+    const first = await startServer({ port })
     const store = await openClient(first.url, { baseDirectory: directory })
     store.commit(events.itemAdded({ id: 'a', text: 'A' }))
     await store.awaitConfirmation()

@@ -41,13 +41,26 @@ export const startServer = async (options: { readonly file?: string; readonly po
   return server
 }
 
+/**
+ * A port for a server that a test stops and starts again: below Linux's ephemeral range
+ * (32768–60999), so no other socket of the machine is given it while the server is down, and
+ * distinct per test worker (pid) and per `index` within one.
+ */
+export const restartablePort = (index: number): number => 20_000 + (((process.pid % 400) * 25 + index) % 10_000)
+
 /** Fast reconnects, so tests that drop connections do not wait long. */
 export const testBackend = (url: string) => makeWsSync({ url, backoff: { initialMs: 50, maxMs: 500 } })
 
 /** A store of the test app syncing with `url`; in memory unless `baseDirectory` is given. Shut down after the test. */
 export const openClient = async (
   url: string,
-  options: { readonly baseDirectory?: string; readonly storeId?: string; readonly sync?: Partial<SyncOptions> } = {},
+  options: {
+    readonly baseDirectory?: string
+    readonly storeId?: string
+    readonly sync?: Partial<SyncOptions>
+    /** Where to register the store for shutdown instead of after the test (for concurrent tests). */
+    readonly owner?: Set<Store<any>>
+  } = {},
 ): Promise<Store<typeof schema>> => {
   const storage = options.baseDirectory === undefined ? ({ type: 'in-memory' } as const) : ({ type: 'fs', baseDirectory: options.baseDirectory } as const)
   const store = await createStorePromise({
@@ -55,7 +68,7 @@ export const openClient = async (
     storeId: options.storeId ?? 'shared',
     adapter: makeAdapter({ storage, sync: { backend: testBackend(url), ...options.sync } }),
   })
-  stores.add(store)
+  ;(options.owner ?? stores).add(store)
   return store
 }
 
