@@ -81,7 +81,7 @@ const resolveStorage = (options: PersistedAdapterOptions): LeaderStorage & { typ
 
 const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStorage & { type: 'opfs' }, args: AdapterArgs): Promise<ClientSession> => {
   const key = `${storage.directory}/${args.storeId}`
-  const sessionId = sessionIdOf(key)
+  const { sessionId, releaseSessionId } = await claimSessionId(key)
   const sqliteLoading = loadSqlite()
   sqliteLoading.catch(() => {})
   let shared: SharedWorker | undefined
@@ -102,6 +102,7 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
   })
   const leave = (): void => shared?.port.postMessage({ v, type: 'bye', key, connection } satisfies ToShared)
   const end = async (): Promise<void> => {
+    releaseSessionId()
     channel.close()
     leave()
     removeEventListener('pagehide', leave)
@@ -161,20 +162,53 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
   }
 }
 
+/** How long a tab waits for a reloaded page of itself to let go of its session id. */
+const SESSION_CLAIM_WAIT_MS = 300
+
 /**
  * The id of this tab's session of the store `key`: kept in sessionStorage, so a reloaded tab is the
- * same session (its per-session client documents survive), while each tab has its own.
+ * same session (its per-session client documents survive), while each tab has its own. A tab holds a
+ * Web Lock named after its session id while the store runs: a duplicated tab (sessionStorage is
+ * copied with it) finds the id taken and makes a new one.
  */
-const sessionIdOf = (key: string): string => {
+const claimSessionId = async (key: string): Promise<{ sessionId: string; releaseSessionId: () => void }> => {
   const item = `cairn-session:${key}`
+  let stored: string | null = null
   try {
-    const existing = sessionStorage.getItem(item)
-    if (existing !== null) return existing
-    const sessionId = randomId(6)
-    sessionStorage.setItem(item, sessionId)
-    return sessionId
+    stored = sessionStorage.getItem(item)
   } catch {
-    // sessionStorage can be disabled or full; the tab then gets a new session on reload.
-    return randomId(6)
+    // sessionStorage can be disabled; the tab then gets a new session on every load.
   }
+  const locks = typeof navigator === 'object' ? navigator.locks : undefined
+  if (locks === undefined) return { sessionId: stored ?? remember(item, randomId(6)), releaseSessionId: () => {} }
+  for (let candidate = stored; ; candidate = null) {
+    const sessionId = candidate ?? randomId(6)
+    // The page this one replaces (a reload) may still hold the lock for a moment; a duplicate holds it for good.
+    const release = await holdLock(locks, `${item}:${sessionId}`, candidate === null ? 0 : SESSION_CLAIM_WAIT_MS)
+    if (release !== undefined) return { sessionId: candidate === null ? remember(item, sessionId) : sessionId, releaseSessionId: release }
+  }
+}
+
+/** Takes the lock `name` (waiting up to `waitMs`) and holds it until the returned function is called; `undefined` when it stayed taken. */
+const holdLock = (locks: LockManager, name: string, waitMs: number): Promise<(() => void) | undefined> =>
+  new Promise((resolve, reject) => {
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), waitMs)
+    const options: LockOptions = waitMs === 0 ? { ifAvailable: true } : { signal: abort.signal }
+    locks
+      .request(name, options, (lock) => {
+        clearTimeout(timer)
+        if (lock === null) return resolve(undefined)
+        return new Promise<void>((release) => resolve(release))
+      })
+      .catch((error: unknown) => (abort.signal.aborted ? resolve(undefined) : reject(error)))
+  })
+
+const remember = (item: string, sessionId: string): string => {
+  try {
+    sessionStorage.setItem(item, sessionId)
+  } catch {
+    // Not kept: the next load is a new session.
+  }
+  return sessionId
 }
