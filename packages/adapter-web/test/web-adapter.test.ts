@@ -204,6 +204,23 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     await page.close()
   })
 
+  test('hardReset in one tab deletes the store and ends it in every tab', async () => {
+    const url = `${server.url}?store=hard-reset`
+    const a = await openApp(browser.context, url)
+    const b = await openApp(browser.context, url)
+    await call(a, 'commit', 3)
+    await call(b, 'waitForCount', 3)
+    await call(b, 'hardReset')
+    expect(await call(b, 'isShutdown')).toBe(true)
+    await a.waitForFunction(() => (window as unknown as { app: App }).app.isShutdown())
+    expect(a.errors.join('\n')).toMatch(/another tab reset the store/)
+    await Promise.all([a.close(), b.close()])
+    const again = await openApp(browser.context, url)
+    expect(await call(again, 'count')).toBe(0)
+    expect(await call(again, 'storageMode')).toBe('persisted')
+    await again.close()
+  })
+
   test('makeInMemoryAdapter keeps the store in the tab only', async () => {
     const url = `${server.url}?store=memory&mode=in-memory`
     const page = await openApp(browser.context, url)

@@ -145,6 +145,11 @@ export class LeaderHost {
       case 'syncState':
         return { value: await leader.syncState(), transfer: [] }
       case 'hardReset':
+        // The other tabs' stores end too: their data is gone.
+        for (const session of this.#sessions) {
+          if (session !== port) post(session, { v, type: 'message', message: { _tag: 'shutdown', reason: 'another tab reset the store (hardReset).' } })
+        }
+        this.#sessions.clear()
         this.#closed ??= leader.hardReset().finally(() => this.#opened.release())
         await this.#closed
         return { value: null, transfer: [] }

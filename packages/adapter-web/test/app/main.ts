@@ -132,6 +132,19 @@ const app = {
   async shutdown() {
     await (await ready).shutdown()
   },
+  async hardReset() {
+    await (await ready)._dev.hardReset()
+  },
+  /** Whether the store has shut down (it refuses queries then). */
+  async isShutdown() {
+    const store = await ready
+    try {
+      store.query(count$)
+      return false
+    } catch {
+      return true
+    }
+  },
   /**
    * Commit → subscriber latency in this tab, in µs per commit: `n` commits, each notifying a
    * subscriber synchronously, timed in groups of 100 (browsers coarsen performance.now() to 100 µs
