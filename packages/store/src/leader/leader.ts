@@ -75,7 +75,10 @@ const META_UPSTREAM_HEAD = 'upstreamHead'
  */
 export const makeLeader = (options: LeaderOptions): Leader => {
   const { schema, eventlogDb, stateDb, log } = options
-  const clientId = readOrCreateMeta(eventlogDb, 'clientId', () => randomId(6))
+  let clientId = readOrCreateMeta(eventlogDb, 'clientId', () => randomId(6))
+  /** Ids this client gave up (taken by another installation): sessions may still commit with them. */
+  const formerClientIds = new Set<string>()
+  let syncPayload = options.syncPayload
   let head = eventlogHead(eventlogDb)
   let upstreamHead = options.sync === undefined ? head : readUpstreamHead(eventlogDb)
   /** Events after `upstreamHead`, in order: synced ones the backend has not confirmed, and client-only ones. */
@@ -152,7 +155,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
         refused.set(sessionId, Math.max(minEpoch, epoch + 1))
         continue
       }
-      for (const event of events) accepted.push(event)
+      for (const event of events) accepted.push(formerClientIds.has(event.clientId) ? { ...event, clientId } : event)
       next = events.at(-1)!.seqNum
     }
     try {
@@ -218,23 +221,48 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     setStatus({ confirmedHead: upstreamHead })
   }
 
-  const sync: SyncProcessor | undefined =
-    options.sync === undefined
-      ? undefined
-      : startSyncProcessor({
-          options: options.sync,
-          storeId: options.storeId,
-          clientId,
-          installId: readOrCreateMeta(eventlogDb, 'installId', () => randomId(16)),
-          payload: options.syncPayload,
-          knownBackendId: readEventlogMeta(eventlogDb, 'backendId'),
-          rememberBackendId: (backendId) => writeEventlogMeta(eventlogDb, 'backendId', backendId),
-          state: () => ({ upstreamHead, local }),
-          applyMerge,
-          setStatus,
-          shutdown: (reason) => broadcast({ _tag: 'shutdown', reason }),
-          log,
-        })
+  const startSync = (syncOptions: SyncOptions): SyncProcessor =>
+    startSyncProcessor({
+      options: syncOptions,
+      storeId: options.storeId,
+      clientId,
+      installId: readOrCreateMeta(eventlogDb, 'installId', () => randomId(16)),
+      payload: syncPayload,
+      knownBackendId: readEventlogMeta(eventlogDb, 'backendId'),
+      rememberBackendId: (backendId) => writeEventlogMeta(eventlogDb, 'backendId', backendId),
+      state: () => ({ upstreamHead, local }),
+      applyMerge,
+      setStatus,
+      shutdown: (reason) => broadcast({ _tag: 'shutdown', reason }),
+      onClientIdTaken: () => {
+        if (closed) return
+        takeNewClientId()
+        sync = startSync(syncOptions)
+      },
+      log,
+    })
+
+  /**
+   * Moves this client to a new random id. None of its events were confirmed under the old one (the
+   * backend refused it), so its unconfirmed events are rewritten under the new id before they are
+   * pushed; confirmed events with the old id are the other installation's.
+   */
+  const takeNewClientId = (): void => {
+    const former = clientId
+    clientId = randomId(6)
+    inTransaction(eventlogDb, () => {
+      eventlogDb.execute(
+        'UPDATE eventlog SET clientId = ? WHERE clientId = ? AND (seqNumGlobal, seqNumClient) > (?, ?)',
+        [clientId, former, upstreamHead.global, upstreamHead.client],
+      )
+      writeEventlogMeta(eventlogDb, 'clientId', clientId)
+    })
+    formerClientIds.add(former)
+    local = local.map((event) => (event.clientId === former ? { ...event, clientId } : event))
+    log.warn(`[cairn] store "${options.storeId}": the client id ${former} is taken by another installation; this client now syncs as ${clientId}.`)
+  }
+
+  let sync: SyncProcessor | undefined = options.sync === undefined ? undefined : startSync(options.sync)
 
   const schedule = (): Promise<void> => (scheduled ??= Promise.resolve().then(writeQueue))
 
@@ -281,6 +309,13 @@ export const makeLeader = (options: LeaderOptions): Leader => {
       return { state: stateDb.export(), recentEvents }
     },
     initialSync: (onProgress) => sync?.initialSync(onProgress) ?? Promise.resolve(),
+    updateSyncPayload: async (payload) => {
+      syncPayload = payload
+      if (sync === undefined || closed || options.sync === undefined) return
+      const previous = sync
+      sync = startSync(options.sync)
+      await previous.close()
+    },
     flush,
     exportEventlog: async () => {
       await flush()
