@@ -12,7 +12,7 @@ import {
 } from '../eventlog/eventlog-db.js'
 import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
 import { materializeStoredEvents, pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
-import { readStateHead } from '../materializer/state-db.js'
+import { oldestUndoPoint, readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
 import type { LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
@@ -219,6 +219,15 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     }
     writeState((db) => pruneUndoSegments(db, upstreamHead))
     setStatus({ confirmedHead: upstreamHead })
+  }
+
+  // Unconfirmed events written while the store ran without sync have no undo segments; a rebase
+  // must be able to roll them back, in the leader and in sessions booting from this state.
+  if (undoLog !== undefined && local.length > 0) {
+    const oldest = oldestUndoPoint(stateDb!)
+    if (oldest === undefined || compareSeqNum(oldest, upstreamHead) > 0) {
+      writeState((db) => materialize([], { from: rollBackState(db, schema, upstreamHead), to: head }))
+    }
   }
 
   const startSync = (syncOptions: SyncOptions): SyncProcessor =>
