@@ -91,6 +91,27 @@ describe('client sync', () => {
     ])
   })
 
+  it('a client used without sync at first rebases its old local events once it syncs', async () => {
+    const server = await startServer()
+    const directory = tempDirectory()
+    const local = await createStorePromise({ schema, storeId: 'shared', adapter: makeAdapter({ storage: { type: 'fs', baseDirectory: directory } }) })
+    local.commit(events.itemAdded({ id: 'old-1', text: 'before sync' }), events.itemAdded({ id: 'old-2', text: 'before sync' }))
+    await local.shutdown()
+    const other = await openClient(server.url)
+    other.commit(events.itemAdded({ id: 'remote', text: 'already on the server' }))
+    await other.awaitConfirmation()
+
+    const synced = await openClient(server.url, { baseDirectory: directory })
+    await waitForConvergence([synced, other], 3)
+    expect(itemsOf(synced)).toEqual(itemsOf(other))
+    expect(itemsOf(synced)).toEqual([
+      { id: 'old-1', text: 'before sync', position: 1 },
+      { id: 'old-2', text: 'before sync', position: 2 },
+      { id: 'remote', text: 'already on the server', position: 0 },
+    ])
+    expect(await eventlogOf(synced)).toEqual(await eventlogOf(other))
+  })
+
   it('reports the sync status, notifies its subscribers, and confirms commits', async () => {
     const server = await startServer()
     const store = await openClient(server.url)

@@ -32,9 +32,12 @@ afterEach(async () => {
 })
 
 /** A sync server (SQLite file in a temp directory) on a free port, closed after the test. */
-export const startServer = async (options: { readonly file?: string; readonly port?: number } = {}): Promise<SyncServer> => {
+export const startServer = async (
+  options: { readonly file?: string; readonly port?: number; readonly validatePayload?: (payload: unknown) => boolean } = {},
+): Promise<SyncServer> => {
   const server = await createSyncServer({
     port: options.port ?? 0,
+    ...(options.validatePayload === undefined ? {} : { validatePayload: options.validatePayload }),
     storage: await openSqliteStorage({ file: options.file ?? path.join(tempDirectory(), 'sync.db') }),
   })
   servers.add(server)
@@ -58,6 +61,7 @@ export const openClient = async (
     readonly baseDirectory?: string
     readonly storeId?: string
     readonly sync?: Partial<SyncOptions>
+    readonly syncPayload?: unknown
     /** Where to register the store for shutdown instead of after the test (for concurrent tests). */
     readonly owner?: Set<Store<any>>
   } = {},
@@ -67,6 +71,7 @@ export const openClient = async (
     schema,
     storeId: options.storeId ?? 'shared',
     adapter: makeAdapter({ storage, sync: { backend: testBackend(url), ...options.sync } }),
+    syncPayload: options.syncPayload,
   })
   ;(options.owner ?? stores).add(store)
   return store
