@@ -28,6 +28,7 @@
  *     session → leader  push { batch, events, epoch }      the events one tick committed, in order
  *     leader → session  written { batch }                  batches up to `batch` are handled
  *     session → leader  request { id, method }             answered by result { id, value } | failure { id, error }
+ *     session → leader  syncPayload { id, payload }        reconnect sync with a new payload; answered the same way
  *     leader → session  message { message }               a LeaderMessage (advance, rewind, sync-status, shutdown)
  *     leader → session  log { level, message, error }
  *
@@ -88,6 +89,7 @@ export interface ResultOf {
   readonly syncState: LeaderSyncState
   readonly hardReset: null
   readonly shutdown: null
+  readonly syncPayload: null
 }
 
 /** Tab → its leader worker. */
@@ -128,6 +130,7 @@ export type ToLeader =
   | (V & { readonly type: 'hello'; readonly id: number; readonly sessionId: string; readonly resume: SeqNum | null })
   | (V & { readonly type: 'push'; readonly batch: number; readonly events: readonly EncodedEvent[]; readonly epoch: number })
   | (V & { readonly type: 'request'; readonly id: number; readonly method: LeaderMethod })
+  | (V & { readonly type: 'syncPayload'; readonly id: number; readonly payload: unknown })
 
 /** Leader → session. */
 export type FromLeader =
@@ -151,7 +154,7 @@ const TYPES = {
   shared: new Set(['leader', 'session', 'bye']),
   fromShared: new Set(['connect']),
   sessions: new Set(['session']),
-  leader: new Set(['hello', 'push', 'request']),
+  leader: new Set(['hello', 'push', 'request', 'syncPayload']),
   session: new Set(['written', 'result', 'failure', 'message', 'log']),
 } as const
 

@@ -53,6 +53,9 @@ export class SessionChannel {
           this.#listeners.delete(listener)
         }
       },
+      updateSyncPayload: async (payload) => {
+        await this.#send<'syncPayload'>((id) => ({ v, type: 'syncPayload', id, payload }))
+      },
       flush: async () => {
         await this.#request('flush')
       },

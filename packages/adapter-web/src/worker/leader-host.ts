@@ -55,6 +55,13 @@ export class LeaderHost {
       }
       if (message.type === 'push') this.#push(port, message.batch, message.events, message.epoch)
       else if (message.type === 'hello') void this.#hello(port, message.id, message.resume)
+      else if (message.type === 'syncPayload') {
+        const { payload } = message
+        void this.#answer(port, message.id, async () => {
+          await this.#opened.leader.updateSyncPayload(payload)
+          return { value: null, transfer: [] }
+        })
+      }
       else void this.#answer(port, message.id, () => this.#request(port, message.method))
     }
     port.start()

@@ -132,6 +132,9 @@ const app = {
   async shutdown() {
     await (await ready).shutdown()
   },
+  async updateSyncPayload(payload: unknown) {
+    await (await ready).updateSyncPayload(payload)
+  },
   async hardReset() {
     await (await ready)._dev.hardReset()
   },
