@@ -39,6 +39,8 @@ export class Leadership {
   readonly #abort = new AbortController()
   #release: (() => void) | undefined
   #worker: Worker | undefined
+  /** Fails a start in progress (the store stopped while its leader was starting). */
+  #cancelStart: ((error: Error) => void) | undefined
   #stopped: Promise<void> | undefined
 
   constructor(options: LeadershipOptions) {
@@ -94,7 +96,10 @@ export class Leadership {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       this.#abort.abort()
-      const worker = this.#worker
+      const starting = this.#cancelStart
+      // A worker still starting has nothing to write: the failed start terminates it.
+      starting?.(new LeaderWorkerError('start-failed', 'The store was shut down while its leader worker was starting.'))
+      const worker = starting === undefined ? this.#worker : undefined
       if (worker !== undefined) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, STOP_TIMEOUT_MS)
@@ -124,6 +129,7 @@ export class Leadership {
     }
     this.#worker = worker
     const started = new Promise<void>((resolve, reject) => {
+      this.#cancelStart = reject
       const timer = setTimeout(
         () => reject(new LeaderWorkerError('not-ready', `The leader worker did not call makeWorker({ schema }) within ${READY_TIMEOUT_MS / 1000} s.`)),
         READY_TIMEOUT_MS,
@@ -186,6 +192,8 @@ export class Leadership {
       worker.terminate()
       this.#worker = undefined
       throw error
+    } finally {
+      this.#cancelStart = undefined
     }
     const channel = new MessageChannel()
     worker.postMessage({ v, type: 'sessions', port: channel.port1 } satisfies ToWorker, [channel.port1])

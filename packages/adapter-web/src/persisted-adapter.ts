@@ -61,7 +61,7 @@ export const makePersistedAdapter = (options: PersistedAdapterOptions): Adapter 
   return (args) => bootSession(options, storage, args)
 }
 
-const resolveStorage = (options: PersistedAdapterOptions): LeaderStorage & { type: 'opfs' } => {
+const resolveStorage = (options: PersistedAdapterOptions): LeaderStorage => {
   const { storage, worker, sharedWorker } = (options ?? {}) as Partial<PersistedAdapterOptions>
   const directory = storage?.directory ?? DEFAULT_DIRECTORY
   if (storage?.type !== 'opfs' || typeof directory !== 'string' || !DIRECTORY.test(directory)) {
@@ -79,7 +79,7 @@ const resolveStorage = (options: PersistedAdapterOptions): LeaderStorage & { typ
   return { type: 'opfs', directory }
 }
 
-const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStorage & { type: 'opfs' }, args: AdapterArgs): Promise<ClientSession> => {
+const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStorage, args: AdapterArgs): Promise<ClientSession> => {
   const key = `${storage.directory}/${args.storeId}`
   const { sessionId, releaseSessionId } = await claimSessionId(key)
   const sqliteLoading = loadSqlite()

@@ -61,8 +61,8 @@ export const schemaFingerprint = (schema: LiveStoreSchema): SchemaFingerprint =>
   eventNames: [...schema.eventsByName.keys()].sort(),
 })
 
-/** Where the leader keeps a store. */
-export type LeaderStorage = { readonly type: 'opfs'; readonly directory: string } | { readonly type: 'in-memory' }
+/** Where the leader keeps a store: `<directory>/<storeId>` in OPFS (in memory where OPFS is missing). */
+export type LeaderStorage = { readonly type: 'opfs'; readonly directory: string }
 
 /** What a session learns when it says hello. */
 export interface Hello {

@@ -60,7 +60,7 @@ export const opfsAvailable = (): boolean =>
 export const openLeader = async (storage: LeaderStorage, args: OpenArgs, log: LeaderLog): Promise<OpenedLeader> => {
   const sqlite = await loadSqlite()
   const onUnknownEvent = makeUnknownEventHandler(args.schema.unknownEventHandling, (message) => log.warn(message))
-  if (storage.type === 'opfs' && opfsAvailable()) {
+  if (opfsAvailable()) {
     const pool = await takePool(sqlite, `${storage.directory}/${args.storeId}`)
     try {
       if (args.resetPersistence) await pool.wipe()
@@ -71,10 +71,8 @@ export const openLeader = async (storage: LeaderStorage, args: OpenArgs, log: Le
     }
   }
   const warning =
-    storage.type === 'opfs'
-      ? `[cairn] store "${args.storeId}": this browser offers no OPFS here (a private window?), so the store keeps its ` +
-        `data in memory only: it is gone when the last tab of this app closes.`
-      : null
+    `[cairn] store "${args.storeId}": this browser offers no OPFS here (a private window?), so the store keeps its ` +
+    `data in memory only: it is gone when the last tab of this app closes.`
   // A state in memory too, so that the tabs boot from its snapshot.
   const eventlogDb = sqlite.openInMemory()
   const stateDb = sqlite.openInMemory()
