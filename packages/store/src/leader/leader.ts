@@ -11,7 +11,8 @@ import {
   writeEventlogMeta,
 } from '../eventlog/eventlog-db.js'
 import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
-import { materializeStoredEvents, pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
+import { pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
+import { materializeStoredEvents } from '../materializer/replay.js'
 import { oldestUndoPoint, readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
 import type { LiveStoreSchema } from '../schema/internal.js'

@@ -64,6 +64,30 @@ export const materializeStoredEvent = (
   }
 }
 
+/**
+ * Materializes `events` (in order) into `db` in one transaction and records the last one as the
+ * state's head. The caller owns undo recording around it.
+ */
+export const materializeStoredEvents = (
+  db: SqliteDb,
+  schema: LiveStoreSchema,
+  events: readonly EncodedEvent[],
+  onUnknownEvent: (event: EncodedEvent) => void,
+  written: Set<string>,
+): void => {
+  const last = events.at(-1)
+  if (last === undefined) return
+  db.execute('BEGIN')
+  try {
+    for (const event of events) materializeStoredEvent(db, schema, event, onUnknownEvent, written)
+    writeStateHead(db, last.seqNum)
+    db.execute('COMMIT')
+  } catch (error) {
+    db.execute('ROLLBACK')
+    throw error
+  }
+}
+
 /** Options of `replayEventlog`. */
 export interface ReplayOptions {
   readonly schema: LiveStoreSchema
@@ -94,15 +118,7 @@ export const replayEventlog = (options: ReplayOptions): number => {
     const batch = readEvents(eventlogDb, head, batchSize)
     const last = batch.at(-1)
     if (last === undefined) break
-    stateDb.execute('BEGIN')
-    try {
-      for (const event of batch) materializeStoredEvent(stateDb, schema, event, onUnknownEvent, written)
-      writeStateHead(stateDb, last.seqNum)
-      stateDb.execute('COMMIT')
-    } catch (error) {
-      stateDb.execute('ROLLBACK')
-      throw error
-    }
+    materializeStoredEvents(stateDb, schema, batch, onUnknownEvent, written)
     head = last.seqNum
     done += batch.length
     options.onProgress?.(done, total)

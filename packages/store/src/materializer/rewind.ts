@@ -1,8 +1,6 @@
-import type { EncodedEvent } from '../eventlog/event.js'
 import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
 import type { LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
-import { materializeStoredEvent } from './replay.js'
 import { readStateHead, writeStateHead } from './state-db.js'
 
 /**
@@ -50,30 +48,6 @@ export const rollBackState = (db: SqliteDb, schema: LiveStoreSchema, to: SeqNum)
     writeStateHead(db, reached)
     db.execute('COMMIT')
     return reached
-  } catch (error) {
-    db.execute('ROLLBACK')
-    throw error
-  }
-}
-
-/**
- * Materializes `events` (in order) into `db` in one transaction and records the last one as the
- * state's head. The caller owns undo recording around it.
- */
-export const materializeStoredEvents = (
-  db: SqliteDb,
-  schema: LiveStoreSchema,
-  events: readonly EncodedEvent[],
-  onUnknownEvent: (event: EncodedEvent) => void,
-  written: Set<string>,
-): void => {
-  const last = events.at(-1)
-  if (last === undefined) return
-  db.execute('BEGIN')
-  try {
-    for (const event of events) materializeStoredEvent(db, schema, event, onUnknownEvent, written)
-    writeStateHead(db, last.seqNum)
-    db.execute('COMMIT')
   } catch (error) {
     db.execute('ROLLBACK')
     throw error
