@@ -17,7 +17,7 @@ import { encodeEventArgs, SessionIdSymbol, type LiveStoreSchema } from '../schem
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError, MaterializerError, StoreShutdownError, UnknownEventError } from './errors.js'
 import { QueryRegistry } from './query-registry.js'
-import { SessionSync, type SyncStatus } from './session-sync.js'
+import { MAX_UNDO_SEGMENT_EVENTS, SessionSync, type SyncStatus } from './session-sync.js'
 
 /** An event ready to commit, as an event definition returns it: `events.todoCreated({ ... })`. */
 export interface CommittableEvent {
@@ -131,6 +131,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         setHead: (head) => {
           this.head = head
         },
+        scheduleUndoCut: () => this.scheduleUndoCut(),
         refresh: (tables) => this.refreshTables(tables === 'all' ? new Set(this.tableRefs.keys()) : tables),
         onUnknownEvent,
         shutdown: (reason) => {
@@ -465,11 +466,6 @@ interface PreparedEvent {
   readonly clientOnly: boolean
 }
 
-/**
- * Events after which the open undo segment is closed. Rebase undoes whole segments and replays the
- * confirmed events among them, so this bounds the replay (and the events kept to replay).
- */
-const MAX_UNDO_SEGMENT_EVENTS = 1_000
 
 /** Replaces a `SessionIdSymbol` id (client documents) with the session's id before storing. */
 const withSessionId = (args: unknown, sessionId: string): unknown =>
