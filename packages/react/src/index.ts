@@ -11,6 +11,7 @@ export {
   type ClientDocumentSetValue,
   type ClientDocumentValue,
   type UseClientDocument,
+  type UseClientDocumentArgs,
   type UseClientDocumentOptions,
   type UseClientDocumentResult,
 } from './use-client-document.js'

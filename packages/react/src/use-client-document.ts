@@ -32,18 +32,19 @@ export interface UseClientDocumentOptions {
   readonly label?: string
 }
 
-/** A client document with a default id (`default: { id, value }`). */
-type WithDefaultId = ClientDocumentTableDef<string, any, true>
+/**
+ * `[id?, options?]` for a document with a default id (`default: { id, value }`), `[id, options?]`
+ * otherwise: as the table's own `get` takes its id.
+ */
+export type UseClientDocumentArgs<TTable extends ClientDocumentTableDef<string, any, boolean>> = [] extends Parameters<TTable['get']>
+  ? [id?: ClientDocumentId, options?: UseClientDocumentOptions]
+  : [id: ClientDocumentId, options?: UseClientDocumentOptions]
 
-/** The signatures of `useClientDocument` (and `store.useClientDocument`). */
-export interface UseClientDocument {
-  <TTable extends WithDefaultId>(table: TTable, id?: ClientDocumentId, options?: UseClientDocumentOptions): UseClientDocumentResult<TTable>
-  <TTable extends ClientDocumentTableDef<string, any, boolean>>(
-    table: TTable,
-    id: ClientDocumentId,
-    options?: UseClientDocumentOptions,
-  ): UseClientDocumentResult<TTable>
-}
+/** The signature of `useClientDocument` (and `store.useClientDocument`). */
+export type UseClientDocument = <TTable extends ClientDocumentTableDef<string, any, boolean>>(
+  table: TTable,
+  ...args: UseClientDocumentArgs<TTable>
+) => UseClientDocumentResult<TTable>
 
 /**
  * Like `React.useState`, for a client document (`State.SQLite.clientDocument`): the value, kept in
