@@ -3,20 +3,21 @@ import path from 'node:path'
 import {
   initializeEventlogDb,
   initializeStateDb,
-  makePersistedLeader,
+  makeLeader,
   makeUnknownEventHandler,
-  randomId,
   readStateHead,
   replayEventlog,
   STORAGE_FORMAT_VERSION,
   type AdapterArgs,
   type EncodedEvent,
+  type Leader,
+  type LeaderLog,
   type SqliteDb,
   type SqliteDbFactory,
+  type SyncOptions,
 } from '@cairn/store/adapter'
 import { EventlogUnreadableError } from './errors.js'
 import { isValidDatabaseFile, removeDatabaseFile } from './database-files.js'
-import type { LeaderLog, OpenedLeader } from './open-leader.js'
 
 /** A SQLite factory that can open files. */
 export type FileSqlite = SqliteDbFactory & { openFile: NonNullable<SqliteDbFactory['openFile']> }
@@ -38,7 +39,13 @@ const STATE_FILE = /^state-[0-9a-f]+-f\d+\.db(\.building)?$/
  * The session gets a copy of the state as bytes, so booting never replays the eventlog unless the
  * persisted state lags behind it.
  */
-export const openFsLeader = (sqlite: FileSqlite, args: AdapterArgs, baseDirectory: string, log: LeaderLog): OpenedLeader => {
+export const openFsLeader = (
+  sqlite: FileSqlite,
+  args: AdapterArgs,
+  baseDirectory: string,
+  log: LeaderLog,
+  sync: SyncOptions | undefined,
+): Leader => {
   const directory = path.join(baseDirectory, args.storeId)
   fs.mkdirSync(directory, { recursive: true })
   const eventlogPath = path.join(directory, 'eventlog.db')
@@ -46,30 +53,26 @@ export const openFsLeader = (sqlite: FileSqlite, args: AdapterArgs, baseDirector
   // One handler for boot and later writes, so an unknown event name is warned about once.
   const onUnknownEvent = makeUnknownEventHandler(args.schema.unknownEventHandling, (message) => log.warn(message))
   let stateDb: SqliteDb | undefined
-  let state: Uint8Array
-  let clientId: string
   try {
     stateDb = openState(sqlite, args, directory, eventlogDb, onUnknownEvent, log)
-    state = stateDb.export()
-    clientId = clientIdOf(eventlogDb)
+    return makeLeader({
+      schema: args.schema,
+      storeId: args.storeId,
+      eventlogDb,
+      stateDb,
+      onUnknownEvent,
+      log,
+      deleteStorage: async () => {
+        await fs.promises.rm(directory, { recursive: true, force: true })
+      },
+      sync,
+      syncPayload: args.syncPayload,
+    })
   } catch (error) {
     stateDb?.close()
     eventlogDb.close()
     throw error
   }
-  const leader = makePersistedLeader({
-    schema: args.schema,
-    eventlogDb,
-    stateDb,
-    onUnknownEvent,
-    onError: (error) => {
-      log.error(`[cairn] store "${args.storeId}": writing to ${directory} failed:`, error)
-    },
-    deleteStorage: async () => {
-      await fs.promises.rm(directory, { recursive: true, force: true })
-    },
-  })
-  return { leader, clientId, storageMode: 'persisted', state }
 }
 
 const openEventlog = (sqlite: FileSqlite, eventlogPath: string): SqliteDb => {
@@ -84,15 +87,6 @@ const openEventlog = (sqlite: FileSqlite, eventlogPath: string): SqliteDb => {
     if ((cause as { _tag?: unknown })?._tag === 'DatabaseLockedError') throw cause
     throw new EventlogUnreadableError(eventlogPath, cause)
   }
-}
-
-/** The client id is stored with the eventlog: a client keeps its id across restarts. */
-const clientIdOf = (eventlogDb: SqliteDb): string => {
-  const existing = eventlogDb.select<{ value: string }>("SELECT value FROM eventlog_meta WHERE key = 'clientId'")[0]
-  if (existing !== undefined) return existing.value
-  const clientId = randomId(6)
-  eventlogDb.execute("INSERT INTO eventlog_meta (key, value) VALUES ('clientId', ?)", [clientId])
-  return clientId
 }
 
 const openState = (

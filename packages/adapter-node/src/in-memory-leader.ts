@@ -1,21 +1,20 @@
-import { initializeEventlogDb, makeLocalLeader, randomId, type AdapterArgs, type SqliteDbFactory } from '@cairn/store/adapter'
-import type { LeaderLog, OpenedLeader } from './open-leader.js'
+import { initializeEventlogDb, makeLeader, type AdapterArgs, type Leader, type LeaderLog, type SqliteDbFactory, type SyncOptions } from '@cairn/store/adapter'
 
 /**
  * A leader whose eventlog lives in memory only: fast, isolated per store, gone when the store shuts
- * down. The session starts from a fresh state.
+ * down. The session starts from a fresh state (and gets the backend's events through the leader).
  */
-export const openInMemoryLeader = (sqlite: SqliteDbFactory, args: AdapterArgs, log: LeaderLog): OpenedLeader => {
+export const openInMemoryLeader = (sqlite: SqliteDbFactory, args: AdapterArgs, log: LeaderLog, sync: SyncOptions | undefined): Leader => {
   const eventlogDb = sqlite.openInMemory()
   initializeEventlogDb(eventlogDb)
-  const leader = makeLocalLeader({
+  return makeLeader({
+    schema: args.schema,
+    storeId: args.storeId,
     eventlogDb,
-    onHardReset: async () => {
-      eventlogDb.close()
-    },
-    onError: (error) => {
-      log.error(`[cairn] store "${args.storeId}": writing to the in-memory eventlog failed:`, error)
-    },
+    onUnknownEvent: () => {},
+    log,
+    deleteStorage: async () => {},
+    sync,
+    syncPayload: args.syncPayload,
   })
-  return { leader, clientId: randomId(6), storageMode: 'in-memory', state: undefined }
 }

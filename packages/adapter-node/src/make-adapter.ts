@@ -1,13 +1,15 @@
 import { loadSqlite } from '@cairn/sqlite'
-import type { Adapter } from '@cairn/store/adapter'
+import type { Adapter, SyncOptions } from '@cairn/store/adapter'
 import { consoleLog, openLeader } from './open-leader.js'
 import { makeSession } from './session.js'
-import { resolveStorage, type NodeStorage } from './storage.js'
+import { resolveStorage, resolveSync, type NodeStorage } from './storage.js'
 
 /** Options of `makeAdapter`. */
 export interface NodeAdapterOptions {
   /** `{ type: 'fs' }` (files in `./.cairn`), `{ type: 'fs', baseDirectory }` or `{ type: 'in-memory' }`. */
   readonly storage: NodeStorage
+  /** Sync with a backend, e.g. `{ backend: makeWsSync({ url }) }` (see `SyncOptions`). */
+  readonly sync?: SyncOptions
 }
 
 /**
@@ -26,8 +28,9 @@ export interface NodeAdapterOptions {
  */
 export const makeAdapter = (options: NodeAdapterOptions): Adapter => {
   const storage = resolveStorage(options?.storage, 'makeAdapter')
+  const sync = resolveSync(options.sync, 'makeAdapter')
   return async (args) => {
     const sqlite = await loadSqlite()
-    return makeSession(sqlite, openLeader(sqlite, storage, args, consoleLog), args.schema)
+    return makeSession(sqlite, await openLeader(sqlite, storage, args, consoleLog, sync), args.schema)
   }
 }

@@ -1,20 +1,10 @@
-import type { AdapterArgs, LeaderThread, SqliteDbFactory } from '@cairn/store/adapter'
+import type { AdapterArgs, EncodedEvent, LeaderLog, LeaderThread, SqliteDbFactory, SyncOptions } from '@cairn/store/adapter'
 import { InvalidAdapterOptionsError } from './errors.js'
 import { openFsLeader, type FileSqlite } from './fs-leader.js'
 import { openInMemoryLeader } from './in-memory-leader.js'
 import type { ResolvedStorage } from './storage.js'
 
-/**
- * Where the leader reports what the app should see: warnings (a damaged state file, skipped unknown
- * events) and write failures. In the app's thread that is the console; a leader in a worker thread
- * forwards them to the app's thread.
- */
-export interface LeaderLog {
-  warn(message: string): void
-  error(message: string, error: unknown): void
-}
-
-/** The console of this thread. */
+/** The console of this thread: where a leader in the app's thread reports warnings and failures. */
 export const consoleLog: LeaderLog = {
   warn: (message) => console.warn(message),
   error: (message, error) => console.error(message, error),
@@ -31,15 +21,34 @@ export interface OpenedLeader {
   readonly storageMode: 'in-memory' | 'persisted'
   /** The state to boot the session from; `undefined`: a fresh, empty state. */
   readonly state: Uint8Array | undefined
+  /** The events the state's undo segments cover (see `ClientSession.recentEvents`). */
+  readonly recentEvents: readonly EncodedEvent[]
 }
 
 /**
  * Opens the leader of `args.storeId` in `storage`: for files, opens (creating, migrating, catching up
- * or rebuilding) the eventlog and state databases, reporting progress to `args.onBootStatus`.
+ * or rebuilding) the eventlog and state databases, reporting progress to `args.onBootStatus`; with
+ * `sync`, connects to the backend and, for a blocking initial sync, waits for its events.
  */
-export const openLeader = (sqlite: SqliteDbFactory, storage: ResolvedStorage, args: AdapterArgs, log: LeaderLog): OpenedLeader => {
-  if (storage.type === 'in-memory') return openInMemoryLeader(sqlite, args, log)
-  return openFsLeader(withFiles(sqlite), args, storage.baseDirectory, log)
+export const openLeader = async (
+  sqlite: SqliteDbFactory,
+  storage: ResolvedStorage,
+  args: AdapterArgs,
+  log: LeaderLog,
+  sync: SyncOptions | undefined,
+): Promise<OpenedLeader> => {
+  const leader =
+    storage.type === 'in-memory'
+      ? openInMemoryLeader(sqlite, args, log, sync)
+      : openFsLeader(withFiles(sqlite), args, storage.baseDirectory, log, sync)
+  try {
+    await leader.initialSync((done, total) => args.onBootStatus({ stage: 'syncing', progress: { done, total } }))
+    const { state, recentEvents } = leader.snapshot()
+    return { leader, clientId: leader.clientId, storageMode: storage.type === 'in-memory' ? 'in-memory' : 'persisted', state, recentEvents }
+  } catch (error) {
+    await leader.shutdown().catch(() => {})
+    throw error
+  }
 }
 
 const withFiles = (sqlite: SqliteDbFactory): FileSqlite => {

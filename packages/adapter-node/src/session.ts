@@ -17,5 +17,12 @@ export const makeSession = async (sqlite: SqliteDbFactory, opened: OpenedLeader,
     await opened.leader.shutdown().catch(() => {})
     throw error
   }
-  return { sqliteDb, clientId: opened.clientId, sessionId: randomId(6), leader: opened.leader, storageMode: opened.storageMode }
+  return {
+    sqliteDb,
+    clientId: opened.clientId,
+    sessionId: randomId(6),
+    leader: opened.leader,
+    storageMode: opened.storageMode,
+    recentEvents: opened.recentEvents,
+  }
 }

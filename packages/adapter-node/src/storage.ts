@@ -1,4 +1,5 @@
 import path from 'node:path'
+import type { SyncOptions } from '@cairn/store/adapter'
 import { InvalidAdapterOptionsError } from './errors.js'
 
 /**
@@ -29,4 +30,26 @@ export const resolveStorage = (storage: unknown, caller: string): ResolvedStorag
       `Use { storage: { type: 'fs' } } (files in ./${DEFAULT_BASE_DIRECTORY}), { storage: { type: 'fs', baseDirectory: './data' } } ` +
       `or { storage: { type: 'in-memory' } }.`,
   )
+}
+
+/** Checks a `sync` option: a backend, and known values for the others. */
+export const resolveSync = (sync: unknown, caller: string): SyncOptions | undefined => {
+  if (sync === undefined) return undefined
+  const { backend, onSyncError, initialSyncOptions } = (sync ?? {}) as Partial<Record<keyof SyncOptions, unknown>>
+  const problem =
+    typeof (backend as { connect?: unknown } | undefined)?.connect !== 'function'
+      ? 'sync.backend must be a sync backend, e.g. makeWsSync({ url }) from @cairn/sync-ws'
+      : onSyncError !== undefined && onSyncError !== 'ignore' && onSyncError !== 'shutdown'
+        ? `sync.onSyncError must be 'ignore' or 'shutdown', not ${JSON.stringify(onSyncError)}`
+        : !isInitialSyncOptions(initialSyncOptions)
+          ? `sync.initialSyncOptions must be { _tag: 'Skip' } or { _tag: 'Blocking', timeout: <ms> }, not ${JSON.stringify(initialSyncOptions)}`
+          : undefined
+  if (problem !== undefined) throw new InvalidAdapterOptionsError(`${caller}: ${problem}.`)
+  return sync as SyncOptions
+}
+
+const isInitialSyncOptions = (value: unknown): boolean => {
+  if (value === undefined) return true
+  const { _tag, timeout } = (value ?? {}) as { _tag?: unknown; timeout?: unknown }
+  return _tag === 'Skip' || (_tag === 'Blocking' && typeof timeout === 'number' && timeout >= 0)
 }

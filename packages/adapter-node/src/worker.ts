@@ -4,14 +4,17 @@
  * persisted state for the app's thread.
  */
 import { isMainThread, parentPort } from 'node:worker_threads'
-import type { LiveStoreSchema } from '@cairn/store'
+import type { LiveStoreSchema, SyncOptions } from '@cairn/store'
 import { InvalidAdapterOptionsError } from './errors.js'
+import { resolveSync } from './storage.js'
 import { serveLeader } from './worker/serve-leader.js'
 
 /** Options of `makeWorker`. */
 export interface MakeWorkerOptions {
   /** The schema made with `makeSchema`: the same one the app passes to `createStorePromise` (import it from the same module). */
   readonly schema: LiveStoreSchema
+  /** Sync with a backend, e.g. `{ backend: makeWsSync({ url }) }`: the worker holds the connection. */
+  readonly sync?: SyncOptions
 }
 
 /**
@@ -39,5 +42,5 @@ export const makeWorker = (options: MakeWorkerOptions): void => {
   if (typeof schema?.stateHash !== 'string' || !(schema.eventsByName instanceof Map)) {
     throw new InvalidAdapterOptionsError('makeWorker needs { schema }: the schema made with makeSchema that the app uses too.')
   }
-  serveLeader(parentPort, options.schema)
+  serveLeader(parentPort, options.schema, resolveSync(options.sync, 'makeWorker'))
 }

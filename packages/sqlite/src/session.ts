@@ -4,7 +4,10 @@ import { sqliteFailure } from './failure.js'
 import type { SqliteRuntime } from './runtime.js'
 import { SqliteError } from './sqlite-error.js'
 
-/** A sqlite3_session on the `main` schema of one connection, recording changes to all its tables. */
+/**
+ * A sqlite3_session on the `main` schema of one connection, recording changes to the tables named
+ * (or, without names, to all its tables, including ones created later).
+ */
 export class WasmSqliteSession implements SqliteSession {
   readonly #runtime: SqliteRuntime
   readonly #db: number
@@ -12,7 +15,7 @@ export class WasmSqliteSession implements SqliteSession {
   #pointer: number
 
   /** Starts recording on `db`; `onClose` runs once when the session is closed. */
-  constructor(runtime: SqliteRuntime, db: number, onClose: (session: WasmSqliteSession) => void) {
+  constructor(runtime: SqliteRuntime, db: number, onClose: (session: WasmSqliteSession) => void, tables?: readonly string[]) {
     const { raw, memory } = runtime
     const slot = memory.outSlot(0)
     const rc = raw.sqlite3session_create(db, runtime.mainSchema, slot)
@@ -21,8 +24,16 @@ export class WasmSqliteSession implements SqliteSession {
     // Without this option the session ignores tables that have no declared PRIMARY KEY.
     memory.setInt32(slot, 1)
     let setupRc = raw.sqlite3session_object_config(pointer, SQLITE_SESSION_OBJCONFIG_ROWID, slot)
-    // A NULL table name attaches every table, including ones created later.
-    if (setupRc === SQLITE_OK) setupRc = raw.sqlite3session_attach(pointer, 0)
+    if (tables === undefined) {
+      // A NULL table name attaches every table, including ones created later.
+      if (setupRc === SQLITE_OK) setupRc = raw.sqlite3session_attach(pointer, 0)
+    } else {
+      for (const table of tables) {
+        if (setupRc !== SQLITE_OK) break
+        memory.writeText(`${table}\0`)
+        setupRc = raw.sqlite3session_attach(pointer, memory.scratch)
+      }
+    }
     if (setupRc !== SQLITE_OK) {
       raw.sqlite3session_delete(pointer)
       throw sessionFailure(runtime, db, setupRc, 'Could not configure the session')

@@ -197,8 +197,8 @@ class WasmSqliteDb implements SqliteDb {
     return this.#statement(sql).access.written
   }
 
-  startSession(): SqliteSession {
-    const session = new WasmSqliteSession(this.#runtime, this.#open(), (closed) => this.#sessions.delete(closed))
+  startSession(tables?: readonly string[]): SqliteSession {
+    const session = new WasmSqliteSession(this.#runtime, this.#open(), (closed) => this.#sessions.delete(closed), tables)
     this.#sessions.add(session)
     return session
   }

@@ -23,6 +23,9 @@ export type { Adapter, BootStatus } from './adapter/adapter.js'
 export { UnknownStoredEventError, type UnknownEventHandling } from './leader/unknown-events.js'
 export { StoredEventDecodeError } from './materializer/replay.js'
 export type { SeqNum } from './eventlog/seq-num.js'
+export type { SyncStatus } from './store/session-sync.js'
+export type { InitialSyncOptions, SyncOptions } from './sync/sync-options.js'
+export { BackendResetError, SyncUnavailableError } from './sync/sync-errors.js'
 export type {
   SyncBackend,
   SyncConnectArgs,

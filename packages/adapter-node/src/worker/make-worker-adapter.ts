@@ -1,7 +1,7 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { loadSqlite } from '@cairn/sqlite'
 import type { BootStatus } from '@cairn/store'
-import type { Adapter, AdapterArgs, EncodedEvent, LeaderSyncState, LeaderThread } from '@cairn/store/adapter'
+import type { Adapter, AdapterArgs, EncodedEvent, LeaderMessage, LeaderSyncState, LeaderThread } from '@cairn/store/adapter'
 import { InvalidAdapterOptionsError, LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from '../errors.js'
 import { makeSession } from '../session.js'
 import { resolveStorage, type NodeStorage, type ResolvedStorage } from '../storage.js'
@@ -84,7 +84,13 @@ export const makeWorkerAdapter = (options: WorkerAdapterOptions): Adapter => {
       const [sqlite, booted] = await Promise.all([loadSqlite(), connection.boot(args, storage)])
       return await makeSession(
         sqlite,
-        { leader: connection.leader, clientId: booted.clientId, storageMode: booted.storageMode, state: booted.state ?? undefined },
+        {
+          leader: connection.leader,
+          clientId: booted.clientId,
+          storageMode: booted.storageMode,
+          state: booted.state ?? undefined,
+          recentEvents: booted.recentEvents,
+        },
         args.schema,
       )
     } catch (error) {
@@ -123,6 +129,10 @@ class LeaderConnection {
   #readyTimer: NodeJS.Timeout | undefined
   #nextId = 1
   #queue: EncodedEvent[] = []
+  #queueEpoch = 0
+  #listener: ((message: LeaderMessage) => void) | undefined
+  /** Leader messages that arrived before the session subscribed. */
+  #leaderMessages: LeaderMessage[] = []
   #sendScheduled: NodeJS.Immediate | undefined
   #sentBatch = 0
   #writtenBatch = 0
@@ -195,7 +205,15 @@ class LeaderConnection {
     }, READY_TIMEOUT_MS)
 
     this.leader = {
-      push: (events) => this.#push(events),
+      push: (events, epoch) => this.#push(events, epoch),
+      subscribe: (listener) => {
+        this.#listener = listener
+        for (const message of this.#leaderMessages) listener(message)
+        this.#leaderMessages = []
+        return () => {
+          if (this.#listener === listener) this.#listener = undefined
+        }
+      },
       flush: async () => {
         this.#sendQueued()
         await this.#request('flush', {})
@@ -259,9 +277,12 @@ class LeaderConnection {
     this.#fail(new LeaderWorkerError('exited', this.#url, `The leader worker ${this.#url} was shut down.`))
   }
 
-  #push(events: readonly EncodedEvent[]): void {
+  #push(events: readonly EncodedEvent[], epoch: number): void {
     // After a failure the events live on in the session's memory only; flush reports the failure.
     if (this.#failure !== undefined || this.#ending) return
+    // One push message carries events of one epoch.
+    if (epoch !== this.#queueEpoch) this.#sendQueued()
+    this.#queueEpoch = epoch
     for (const event of events) this.#queue.push(event)
     this.#sendScheduled ??= setImmediate(() => this.#sendQueued())
   }
@@ -274,7 +295,7 @@ class LeaderConnection {
     const events = this.#queue
     this.#queue = []
     this.#sentBatch++
-    this.#post({ v: PROTOCOL_VERSION, type: 'push', batch: this.#sentBatch, events })
+    this.#post({ v: PROTOCOL_VERSION, type: 'push', batch: this.#sentBatch, events, epoch: this.#queueEpoch })
     this.#updateRef()
   }
 
@@ -345,6 +366,10 @@ class LeaderConnection {
       case 'written':
         this.#writtenBatch = Math.max(this.#writtenBatch, message.batch)
         this.#updateRef()
+        return
+      case 'leader':
+        if (this.#listener === undefined) this.#leaderMessages.push(message.message)
+        else this.#listener(message.message)
         return
       case 'result': {
         const pending = this.#settle(message.id)

@@ -10,8 +10,9 @@
  *     app → worker   boot { id, storeId, storage, syncPayload }
  *     worker → app   bootStatus { status }*                 migration / rehydration progress
  *     worker → app   result { id, value: BootResult }       or failure { id, error }
- *     app → worker   push { batch, events }*                the events one tick committed, in order
+ *     app → worker   push { batch, events, epoch }*         the events one tick committed, in order
  *     worker → app   written { batch }*                     the leader has handled batches up to `batch`
+ *     worker → app   leader { message }*                    a LeaderMessage for the session (echoes, rebases, sync status)
  *     app → worker   request { id, method }                 flush, exportEventlog, syncState, hardReset, shutdown
  *     worker → app   result { id, value } | failure { id, error }
  *     worker → app   log { level, message, error }*         warnings and write failures, for the app's console
@@ -20,7 +21,7 @@
  * a `flush` covers every push sent before it. Errors travel as `SerializedError` and are revived in
  * the app's thread as instances of the same Cairn error classes (same `_tag`, message and fields).
  */
-import type { EncodedEvent, LeaderSyncState, SeqNum } from '@cairn/store/adapter'
+import type { EncodedEvent, LeaderMessage, LeaderSyncState, SeqNum } from '@cairn/store/adapter'
 import {
   CairnError,
   ColumnDecodeError,
@@ -80,6 +81,8 @@ export interface BootResult {
   readonly storageMode: 'in-memory' | 'persisted'
   /** The persisted state as SQLite file bytes (transferred), or null for a fresh state. */
   readonly state: Uint8Array | null
+  /** The events the state's undo segments cover. */
+  readonly recentEvents: readonly EncodedEvent[]
 }
 
 /** The value each request resolves with. */
@@ -101,7 +104,7 @@ export type ToWorkerMessage =
       readonly storage: ResolvedStorage
       readonly syncPayload: unknown
     })
-  | (V & { readonly type: 'push'; readonly batch: number; readonly events: readonly EncodedEvent[] })
+  | (V & { readonly type: 'push'; readonly batch: number; readonly events: readonly EncodedEvent[]; readonly epoch: number })
   | (V & { readonly type: 'request'; readonly id: number; readonly method: LeaderMethod })
 
 /** Worker → app's thread. */
@@ -109,6 +112,7 @@ export type FromWorkerMessage =
   | (V & { readonly type: 'ready'; readonly schema: SchemaFingerprint })
   | (V & { readonly type: 'bootStatus'; readonly status: BootStatus })
   | (V & { readonly type: 'written'; readonly batch: number })
+  | (V & { readonly type: 'leader'; readonly message: LeaderMessage })
   | (V & { readonly type: 'result'; readonly id: number; readonly value: unknown })
   | (V & { readonly type: 'failure'; readonly id: number; readonly error: SerializedError })
   | (V & { readonly type: 'log'; readonly level: 'warn' | 'error'; readonly message: string; readonly error: SerializedError | null })
@@ -142,6 +146,24 @@ const isEncodedEvent = (value: unknown): value is EncodedEvent =>
   isString(value.sessionId) &&
   typeof value.timestamp === 'number' &&
   Number.isFinite(value.timestamp)
+
+const isEventArray = (value: unknown): value is EncodedEvent[] => Array.isArray(value) && value.every(isEncodedEvent)
+
+const isLeaderMessage = (value: unknown): value is LeaderMessage => {
+  if (!isRecord(value)) return false
+  switch (value._tag) {
+    case 'advance':
+      return isEventArray(value.events)
+    case 'rewind':
+      return isSeqNum(value.to) && isEventArray(value.events)
+    case 'sync-status':
+      return isRecord(value.status) && isString(value.status.connection) && isSeqNum(value.status.confirmedHead)
+    case 'shutdown':
+      return isString(value.reason)
+    default:
+      return false
+  }
+}
 
 const STAGES_WITH_PROGRESS = new Set(['migrating', 'rehydrating', 'syncing'])
 
@@ -191,7 +213,9 @@ export const parseToWorker = (data: unknown): Parsed<ToWorkerMessage> => {
       }
       return invalid(`${what} without a valid id, storeId or storage.`, data)
     case 'push': {
-      if (!isCount(data.batch) || !Array.isArray(data.events)) return invalid(`${what} without a valid batch number or events.`, data)
+      if (!isCount(data.batch) || !Array.isArray(data.events) || !isCount(data.epoch)) {
+        return invalid(`${what} without a valid batch number, events or epoch.`, data)
+      }
       const bad = data.events.findIndex((event) => !isEncodedEvent(event))
       if (bad >= 0) return invalid(`${what} whose event #${bad} is not an encoded event: ${preview(data.events[bad])}.`, data)
       return { ok: true, message: data as ToWorkerMessage }
@@ -222,6 +246,9 @@ export const parseFromWorker = (data: unknown): Parsed<FromWorkerMessage> => {
     case 'written':
       if (isCount(data.batch)) return { ok: true, message: data as FromWorkerMessage }
       return invalid(`${what} without a valid batch number.`, data)
+    case 'leader':
+      if (isLeaderMessage(data.message)) return { ok: true, message: data as FromWorkerMessage }
+      return invalid(`${what} with an invalid leader message ${preview(data.message)}.`, data)
     case 'result':
       if (isCount(data.id) && 'value' in data) return { ok: true, message: data as FromWorkerMessage }
       return invalid(`${what} without a valid id or value.`, data)
@@ -250,7 +277,8 @@ export const checkResult = <M extends keyof ResultOf>(method: M, value: unknown)
           isRecord(value) &&
           isString(value.clientId) &&
           (value.storageMode === 'in-memory' || value.storageMode === 'persisted') &&
-          (value.state === null || value.state instanceof Uint8Array)
+          (value.state === null || value.state instanceof Uint8Array) &&
+          isEventArray(value.recentEvents)
         )
       case 'exportEventlog':
         return value instanceof Uint8Array

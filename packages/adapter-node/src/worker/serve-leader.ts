@@ -1,8 +1,8 @@
 import { loadSqlite } from '@cairn/sqlite'
 import type { LiveStoreSchema } from '@cairn/store'
-import type { EncodedEvent, LeaderThread } from '@cairn/store/adapter'
+import type { EncodedEvent, LeaderLog, LeaderThread, SyncOptions } from '@cairn/store/adapter'
 import { LeaderProtocolError } from '../errors.js'
-import { openLeader, type LeaderLog } from '../open-leader.js'
+import { openLeader } from '../open-leader.js'
 import {
   parseToWorker,
   PROTOCOL_VERSION,
@@ -30,13 +30,13 @@ type Phase = 'waiting' | 'booting' | 'running' | 'closed'
  * Pushes that arrive together (before the worker gets back to its event loop) are handed to the
  * leader at once, so they are written in one transaction.
  */
-export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema): void => {
+export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema, sync: SyncOptions | undefined): void => {
   const v = PROTOCOL_VERSION
   let phase: Phase = 'waiting'
   let leader: LeaderThread | undefined
   /** Set when a push could not be taken: events may be missing, so flushes fail with it. */
   let failure: Error | undefined
-  let buffered: EncodedEvent[] = []
+  let buffered: { readonly events: readonly EncodedEvent[]; readonly epoch: number }[] = []
   let bufferedThrough = 0
   let drainScheduled = false
 
@@ -53,10 +53,10 @@ export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema): void => 
   const drain = (): void => {
     drainScheduled = false
     if (buffered.length === 0 || leader === undefined) return
-    const events = buffered
+    const pushes = buffered
     const through = bufferedThrough
     buffered = []
-    leader.push(events)
+    for (const { events, epoch } of pushes) leader.push(events, epoch)
     const written = (): void => post({ v, type: 'written', batch: through })
     // A failed write is reported by the leader's onError (and by the next flush): ack all the same.
     leader.flush().then(written, written)
@@ -80,7 +80,7 @@ export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema): void => 
     phase = 'booting'
     try {
       const sqlite = await sqliteLoading.catch(() => loadSqlite())
-      const opened = openLeader(
+      const opened = await openLeader(
         sqlite,
         message.storage,
         {
@@ -90,14 +90,14 @@ export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema): void => 
           onBootStatus: (status) => post({ v, type: 'bootStatus', status }),
         },
         log,
+        sync,
       )
       leader = opened.leader
       phase = 'running'
       const state = opened.state ?? null
-      post(
-        { v, type: 'result', id: message.id, value: { clientId: opened.clientId, storageMode: opened.storageMode, state } },
-        transferable(state),
-      )
+      const value = { clientId: opened.clientId, storageMode: opened.storageMode, state, recentEvents: opened.recentEvents }
+      post({ v, type: 'result', id: message.id, value }, transferable(state))
+      opened.leader.subscribe((leaderMessage) => post({ v, type: 'leader', message: leaderMessage }))
     } catch (error) {
       phase = 'closed'
       post({ v, type: 'failure', id: message.id, error: serializeError(error) })
@@ -109,7 +109,7 @@ export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema): void => 
       fail({ id: undefined, error: new LeaderProtocolError(`The leader worker received events while it is ${phase}; they were not written.`) })
       return
     }
-    for (const event of message.events) buffered.push(event)
+    buffered.push({ events: message.events, epoch: message.epoch })
     bufferedThrough = message.batch
     if (!drainScheduled) {
       drainScheduled = true

@@ -35,7 +35,7 @@ describe('leader protocol: validation', () => {
     const toWorker = [
       { v, type: 'boot', id: 1, storeId: 'todos', storage: { type: 'fs', baseDirectory: '/data' }, syncPayload: { token: 't' } },
       { v, type: 'boot', id: 1, storeId: 'todos', storage: { type: 'in-memory' }, syncPayload: undefined },
-      { v, type: 'push', batch: 1, events: [event(1), event(2)] },
+      { v, type: 'push', batch: 1, events: [event(1), event(2)], epoch: 0 },
       { v, type: 'request', id: 2, method: 'flush' },
     ]
     for (const message of toWorker) expect(parseToWorker(overTheWire(message))).toEqual({ ok: true, message })
@@ -58,8 +58,8 @@ describe('leader protocol: validation', () => {
       [{ v: 2, type: 'request', id: 7, method: 'flush' }, /speaks leader protocol version 2, this side version 1: .*different versions of @cairn\/adapter-node/, 7],
       [{ v, type: 'launch', id: 3 }, /message of type "launch", which it does not know/, 3],
       [{ v, type: 'request', id: 4, method: 'format' }, /unknown method "format"/, 4],
-      [{ v, type: 'push', batch: 1, events: [event(1), { ...event(2), seqNum: { global: -1 } }] }, /event #1 is not an encoded event/, undefined],
-      [{ v, type: 'push', batch: 'one', events: [] }, /without a valid batch number/, undefined],
+      [{ v, type: 'push', batch: 1, events: [event(1), { ...event(2), seqNum: { global: -1 } }], epoch: 0 }, /event #1 is not an encoded event/, undefined],
+      [{ v, type: 'push', batch: 'one', events: [] }, /without a valid batch number, events or epoch/, undefined],
       [{ v, type: 'boot', id: 1, storeId: 'todos', storage: { type: 'fs' }, syncPayload: null }, /without a valid id, storeId or storage/, 1],
     ]
     for (const [data, message, id] of cases) {
@@ -88,7 +88,8 @@ describe('leader protocol: validation', () => {
     expect(checkResult('flush', null)).toBeNull()
     expect(checkResult('exportEventlog', new Uint8Array(3))).toEqual(new Uint8Array(3))
     expect(checkResult('syncState', { localHead: seqNum(3), eventCount: 3 })).toEqual({ localHead: seqNum(3), eventCount: 3 })
-    expect(checkResult('boot', { clientId: 'c', storageMode: 'persisted', state: null })).toEqual({ clientId: 'c', storageMode: 'persisted', state: null })
+    const booted = { clientId: 'c', storageMode: 'persisted', state: null, recentEvents: [] }
+    expect(checkResult('boot', booted)).toEqual(booted)
     expect(checkResult('exportEventlog', 'bytes')).toBeInstanceOf(LeaderProtocolError)
     expect(checkResult('boot', { clientId: 'c', storageMode: 'disk', state: null })).toBeInstanceOf(LeaderProtocolError)
   })
@@ -146,7 +147,7 @@ describe('serveLeader (the worker side, over a message channel in this thread)',
   const serve = () => {
     const { port1, port2 } = new MessageChannel()
     ports.push(port1, port2)
-    serveLeader(port2, v1.schema)
+    serveLeader(port2, v1.schema, undefined)
     const received: FromWorkerMessage[] = []
     const waiters: Array<() => void> = []
     port1.on('message', (message: FromWorkerMessage) => {
@@ -175,7 +176,7 @@ describe('serveLeader (the worker side, over a message channel in this thread)',
 
     port.postMessage({ v, type: 'boot', id: 3, storeId: 'todos', storage: { type: 'in-memory' }, syncPayload: undefined })
     expect(await answer(3)).toMatchObject({ type: 'result', value: { storageMode: 'in-memory', state: null } })
-    port.postMessage({ v, type: 'push', batch: 1, events: [event(1)] })
+    port.postMessage({ v, type: 'push', batch: 1, events: [event(1)], epoch: 0 })
     port.postMessage({ v, type: 'request', id: 4, method: 'syncState' })
     expect(await answer(4)).toMatchObject({ type: 'result', value: { localHead: seqNum(1), eventCount: 1 } })
     expect(await next((message) => message.type === 'written')).toEqual({ v, type: 'written', batch: 1 })
@@ -185,7 +186,7 @@ describe('serveLeader (the worker side, over a message channel in this thread)',
     const { port, answer, next } = serve()
     port.postMessage({ v, type: 'boot', id: 1, storeId: 'todos', storage: { type: 'in-memory' }, syncPayload: undefined })
     await answer(1)
-    port.postMessage({ v, type: 'push', batch: 1, events: [{ name: events.todoCreated.name }] })
+    port.postMessage({ v, type: 'push', batch: 1, events: [{ name: events.todoCreated.name }], epoch: 0 })
     const log = await next((message) => message.type === 'log')
     expect(log).toMatchObject({ level: 'error', error: { tag: 'LeaderProtocolError' } })
     port.postMessage({ v, type: 'request', id: 2, method: 'flush' })

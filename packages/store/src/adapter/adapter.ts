@@ -36,12 +36,27 @@ export interface ClientSession {
   readonly leader: LeaderThread
   /** Where this session's data lives. */
   readonly storageMode: 'in-memory' | 'persisted'
+  /**
+   * The events the undo segments in `sqliteDb` cover (from the oldest segment's start to the head),
+   * so the session can roll its state back when the leader rebases. Empty when there are none.
+   */
+  readonly recentEvents: readonly EncodedEvent[]
 }
 
 /** The leader of a client: owns the eventlog (and, on persisted adapters, the state on disk). */
 export interface LeaderThread {
-  /** Takes events the session committed and materialized, in order. Writing happens asynchronously. */
-  push(events: readonly EncodedEvent[]): void
+  /**
+   * Takes events a session committed and materialized, in order. Writing happens asynchronously.
+   * The leader appends them only if they continue its eventlog: their first parent is its head and
+   * the session has not been refused at this `epoch` before (see `LeaderMessage`); otherwise they
+   * are dropped, and the session rebases them once it has seen the events that came first.
+   */
+  push(events: readonly EncodedEvent[], epoch: number): void
+  /**
+   * Receives every change of the leader's eventlog and sync state, in order: first the current sync
+   * status, then the messages since the session's state was taken. Returns an unsubscribe function.
+   */
+  subscribe(listener: (message: LeaderMessage) => void): () => void
   /** Resolves once every event pushed so far is written to the eventlog. */
   flush(): Promise<void>
   /** The eventlog database as SQLite file bytes (after a flush). */
@@ -52,6 +67,39 @@ export interface LeaderThread {
   hardReset(): Promise<void>
   /** Flushes and releases resources. */
   shutdown(): Promise<void>
+}
+
+/**
+ * What the leader tells its sessions:
+ * - `advance`: `events` were appended to the eventlog (the session's own, echoed, and those of
+ *   other sessions and of the backend), in order;
+ * - `rewind`: the eventlog after `to` was replaced by `events` (a rebase on the backend's events);
+ * - `sync-status`: the sync state changed;
+ * - `shutdown`: the leader stopped for good (`onSyncError: 'shutdown'`); the store shuts down.
+ *
+ * A session that pushed events the leader dropped (another session or the backend came first) sees
+ * them missing from the next `advance`/`rewind`, rebases them on top and pushes them again with its
+ * epoch increased by one: the leader drops every push of a session at an epoch it refused before.
+ */
+export type LeaderMessage =
+  | { readonly _tag: 'advance'; readonly events: readonly EncodedEvent[] }
+  | { readonly _tag: 'rewind'; readonly to: SeqNum; readonly events: readonly EncodedEvent[] }
+  | { readonly _tag: 'sync-status'; readonly status: LeaderSyncStatus }
+  | { readonly _tag: 'shutdown'; readonly reason: string }
+
+/** Where the leader's sync with the backend stands. */
+export interface LeaderSyncStatus {
+  /** `off`: no sync backend is configured. */
+  readonly connection: 'off' | 'connecting' | 'connected' | 'disconnected' | 'failed'
+  /**
+   * The last event the backend confirmed; the leader never rewinds before it. Without a backend,
+   * the leader's head (nothing is ever rewound then).
+   */
+  readonly confirmedHead: SeqNum
+  /** The backend's head as last heard of (`undefined` before the first connection). */
+  readonly backendHead: number | undefined
+  /** Why sync is disconnected or failed, for display. */
+  readonly error: string | undefined
 }
 
 /** The leader's view of the eventlog. */

@@ -3,13 +3,22 @@
  * store its databases and leader, plus the few helpers framework bindings (`@cairn/react`) share with
  * the store. App code does not need this module.
  */
-export type { Adapter, AdapterArgs, BootStatus, ClientSession, LeaderSyncState, LeaderThread } from './adapter.js'
+export type {
+  Adapter,
+  AdapterArgs,
+  BootStatus,
+  ClientSession,
+  LeaderMessage,
+  LeaderSyncState,
+  LeaderSyncStatus,
+  LeaderThread,
+} from './adapter.js'
 export type { EncodedEvent } from '../eventlog/event.js'
 export { ROOT_SEQ_NUM, compareSeqNum, nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
 export { appendEvents, countEventsAfter, eventlogHead, initializeEventlogDb, readEvents } from '../eventlog/eventlog-db.js'
 export { initializeStateDb, readStateHead, readUndoSegments, type UndoSegment } from '../materializer/state-db.js'
-export { makeLocalLeader } from '../leader/local-leader.js'
-export { makePersistedLeader, type PersistedLeaderOptions } from '../leader/persisted-leader.js'
+export { makeLeader, type Leader, type LeaderLog, type LeaderOptions } from '../leader/leader.js'
+export type { SyncOptions } from '../sync/sync-options.js'
 export { makeUnknownEventHandler } from '../leader/unknown-events.js'
 export { replayEventlog, type ReplayOptions } from '../materializer/replay.js'
 export { STORAGE_FORMAT_VERSION } from '../materializer/state-db.js'

@@ -53,28 +53,53 @@ export const initializeEventlogDb = (db: SqliteDb): void => {
 /** Appends events (already in order) in one transaction. */
 export const appendEvents = (db: SqliteDb, events: readonly EncodedEvent[]): void => {
   if (events.length === 0) return
+  inTransaction(db, () => insertEvents(db, events))
+}
+
+/** Inserts events inside the caller's transaction. */
+export const insertEvents = (db: SqliteDb, events: readonly EncodedEvent[]): void => {
+  for (const event of events) {
+    db.execute(INSERT, [
+      event.seqNum.global,
+      event.seqNum.client,
+      event.seqNum.rebaseGeneration,
+      event.parentSeqNum.global,
+      event.parentSeqNum.client,
+      event.parentSeqNum.rebaseGeneration,
+      event.name,
+      JSON.stringify(event.args),
+      event.clientId,
+      event.sessionId,
+      event.timestamp,
+    ])
+  }
+}
+
+/** Deletes the events after `after`, inside the caller's transaction (rebase rewrites them). */
+export const deleteEventsAfter = (db: SqliteDb, after: SeqNum): void => {
+  db.execute('DELETE FROM eventlog WHERE (seqNumGlobal, seqNumClient) > (?, ?)', [after.global, after.client])
+}
+
+/** Runs `work` in a transaction, rolled back if it throws. */
+export const inTransaction = <T>(db: SqliteDb, work: () => T): T => {
   db.execute('BEGIN')
   try {
-    for (const event of events) {
-      db.execute(INSERT, [
-        event.seqNum.global,
-        event.seqNum.client,
-        event.seqNum.rebaseGeneration,
-        event.parentSeqNum.global,
-        event.parentSeqNum.client,
-        event.parentSeqNum.rebaseGeneration,
-        event.name,
-        JSON.stringify(event.args),
-        event.clientId,
-        event.sessionId,
-        event.timestamp,
-      ])
-    }
+    const result = work()
     db.execute('COMMIT')
+    return result
   } catch (error) {
     db.execute('ROLLBACK')
     throw error
   }
+}
+
+/** A value kept with the eventlog (client id, sync heads), or `undefined`. */
+export const readEventlogMeta = (db: SqliteDb, key: string): string | undefined =>
+  db.select<{ value: string }>('SELECT value FROM eventlog_meta WHERE key = ?', [key])[0]?.value
+
+/** Writes a value kept with the eventlog (inside the caller's transaction, if any). */
+export const writeEventlogMeta = (db: SqliteDb, key: string, value: string): void => {
+  db.execute('INSERT OR REPLACE INTO eventlog_meta (key, value) VALUES (?, ?)', [key, value])
 }
 
 /** Events after `after` (all when omitted), in log order; at most `limit` of them. */

@@ -106,3 +106,12 @@ export const readUndoSegments = (db: SqliteDb): UndoSegment[] =>
     upTo: { global: row.upToGlobal, client: row.upToClient, rebaseGeneration: row.upToRebaseGeneration },
     changeset: row.changeset,
   }))
+
+/** Where the oldest undo segment starts, `undefined` when there is none. */
+export const oldestUndoPoint = (db: SqliteDb): SeqNum | undefined => {
+  const row = db.select<{ g: number; c: number; r: number }>(
+    `SELECT afterGlobal AS g, afterClient AS c, afterRebaseGeneration AS r FROM __cairn_undo
+     ORDER BY upToGlobal, upToClient LIMIT 1`,
+  )[0]
+  return row === undefined ? undefined : { global: row.g, client: row.c, rebaseGeneration: row.r }
+}

@@ -17,19 +17,22 @@ import { writeStateHead, writeUndoSegment } from './state-db.js'
  */
 export class UndoLog {
   readonly #db: SqliteDb
+  readonly #tables: readonly string[]
   #session: SqliteSession | undefined
   #after: SeqNum | undefined
   #upTo: SeqNum | undefined
   #openEvents = 0
 
-  constructor(db: SqliteDb) {
+  /** Records changes to `tables` (the schema's: Cairn's own tables hold heads and undo data, not state). */
+  constructor(db: SqliteDb, tables: readonly string[]) {
     this.#db = db
+    this.#tables = tables
   }
 
   /** Call before materializing events on top of `head`: starts recording if not already. */
   beforeWrite(head: SeqNum): void {
     if (this.#session !== undefined) return
-    this.#session = this.#db.startSession()
+    this.#session = this.#db.startSession(this.#tables)
     this.#after = head
     this.#upTo = head
   }
@@ -45,13 +48,20 @@ export class UndoLog {
     return this.#openEvents
   }
 
+  /** Where the open segment starts, `undefined` when none is open. */
+  get openAfter(): SeqNum | undefined {
+    return this.#session === undefined ? undefined : this.#after
+  }
+
   /**
    * Ends the open segment: writes its changeset and the state head in one transaction. The next
    * `beforeWrite` starts a new segment. Must not run inside another transaction.
+   *
+   * @returns the bounds of the segment written, if it undoes anything.
    */
-  cut(): void {
+  cut(): { readonly after: SeqNum; readonly upTo: SeqNum } | undefined {
     const session = this.#session
-    if (session === undefined) return
+    if (session === undefined) return undefined
     let changeset: Uint8Array
     try {
       changeset = session.changeset()
@@ -62,7 +72,7 @@ export class UndoLog {
     }
     const after = this.#after!
     const upTo = this.#upTo!
-    if (upTo === after) return
+    if (upTo === after) return undefined
     const db = this.#db
     db.execute('BEGIN')
     try {
@@ -73,6 +83,7 @@ export class UndoLog {
       db.execute('ROLLBACK')
       throw error
     }
+    return { after, upTo }
   }
 
   /** Stops recording without writing anything (the database is about to close or be replaced). */

@@ -33,8 +33,8 @@ export interface SqliteDb {
   tablesRead(sql: string): ReadonlySet<string>
   /** Tables a statement inserts into, updates or deletes from (cached per SQL). */
   tablesWritten(sql: string): ReadonlySet<string>
-  /** Starts recording changes to every table (rowid tables without a primary key included). */
-  startSession(): SqliteSession
+  /** Starts recording changes to `tables` (default: every table; rowid tables without a primary key included). */
+  startSession(tables?: readonly string[]): SqliteSession
   /** The changeset that undoes `changeset`. */
   invertChangeset(changeset: Uint8Array): Uint8Array
   /** Applies a changeset; a conflict aborts the whole application and throws. */

@@ -9,6 +9,7 @@ import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
 import { executeWrites, runMaterializer } from '../materializer/materialize-event.js'
 import { readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
+import { makeUnknownEventHandler } from '../leader/unknown-events.js'
 import { ReactiveGraph, type RefNode } from '../reactive/graph.js'
 import type { QueryBuilder } from '../query-builder/internal.js'
 import { isQueryBuilder, isTableDef } from '../query-builder/internal.js'
@@ -16,6 +17,7 @@ import { encodeEventArgs, SessionIdSymbol, type LiveStoreSchema } from '../schem
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError, MaterializerError, StoreShutdownError, UnknownEventError } from './errors.js'
 import { QueryRegistry } from './query-registry.js'
+import { SessionSync, type SyncStatus } from './session-sync.js'
 
 /** An event ready to commit, as an event definition returns it: `events.todoCreated({ ... })`. */
 export interface CommittableEvent {
@@ -90,6 +92,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly tableRefs = new Map<string, RefNode<number>>()
   private readonly runtime: QueryRuntime
   private readonly undoLog: UndoLog
+  private readonly sync: SessionSync
   private head: SeqNum
   private isShutdown = false
   private undoCutScheduled = false
@@ -104,7 +107,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.storageMode = options.session.storageMode
     this.graph = new ReactiveGraph(options.batchUpdates)
     this.head = readStateHead(this.session.sqliteDb)
-    this.undoLog = new UndoLog(this.session.sqliteDb)
+    this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()])
     this.runtime = {
       graph: this.graph,
       db: this.session.sqliteDb,
@@ -115,6 +118,28 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     }
     this.registry = new QueryRegistry(this.graph, () => this.runtime)
     this._dev = this.makeDevHelpers()
+    const onUnknownEvent = makeUnknownEventHandler(this.schema.unknownEventHandling)
+    this.sync = new SessionSync(
+      {
+        db: this.session.sqliteDb,
+        schema: this.schema,
+        storeId: this.storeId,
+        sessionId: this.sessionId,
+        leader: this.session.leader,
+        undoLog: this.undoLog,
+        head: () => this.head,
+        setHead: (head) => {
+          this.head = head
+        },
+        refresh: (tables) => this.refreshTables(tables === 'all' ? new Set(this.tableRefs.keys()) : tables),
+        onUnknownEvent,
+        shutdown: (reason) => {
+          console.error(`[cairn] store "${this.storeId}" shuts down: ${reason}`)
+          void this.shutdown().catch(() => {})
+        },
+      },
+      this.session.recentEvents,
+    )
   }
 
   /**
@@ -183,7 +208,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.head = head
     this.undoLog.afterWrite(head, prepared.length)
     if (this.undoLog.openEvents >= MAX_UNDO_SEGMENT_EVENTS) this.scheduleUndoCut()
-    this.session.leader.push(encodedEvents)
+    this.sync.committed(encodedEvents)
     this.refreshTables(written)
   }
 
@@ -272,6 +297,42 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.graph.setRef(node, next)
   }
 
+  /**
+   * Where this store stands against its sync backend: local and backend heads, events not yet
+   * confirmed, and `isSynced` (every synced event of this session is confirmed by the backend).
+   *
+   * @example
+   * const { isSynced, pendingCount } = store.syncStatus()
+   */
+  syncStatus(): SyncStatus {
+    this.assertRunning('read the sync status')
+    return this.sync.status()
+  }
+
+  /**
+   * Calls `onChange` with the sync status now and whenever it changes (commits, confirmations,
+   * connection changes). Returns a function that ends the subscription.
+   */
+  subscribeSyncStatus(onChange: (status: SyncStatus) => void): () => void {
+    this.assertRunning('subscribe to the sync status')
+    return this.sync.subscribeStatus(onChange)
+  }
+
+  /**
+   * Resolves once the backend has confirmed every synced event this session committed so far (they
+   * then keep their place in the global order). Rejects with `SyncUnavailableError` when the store
+   * has no sync backend or sync failed for good, and with `StoreShutdownError` if the store shuts
+   * down first. Waits across disconnections: offline, it resolves after the next successful sync.
+   *
+   * @example
+   * store.commit(events.todoCreated({ id: '1', text: 'Buy milk' }))
+   * await store.awaitConfirmation()
+   */
+  awaitConfirmation(): Promise<void> {
+    this.assertRunning('await confirmation')
+    return this.sync.awaitConfirmation()
+  }
+
   /** Resolves once every event committed so far is written by the leader (durable on persisted adapters). */
   async flush(): Promise<void> {
     await this.session.leader.flush()
@@ -285,6 +346,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     if (this.isShutdown) return
     this.isShutdown = true
     unregisterDebugStore(this)
+    this.sync.close(new StoreShutdownError(this.storeId, 'await confirmation'))
     this.undoLog.discard()
     try {
       await this.session.leader.shutdown()
@@ -313,6 +375,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private cutUndoSegment(): void {
     this.undoCutScheduled = false
     this.undoLog.cut()
+    this.sync.prune()
   }
 
   private prepareEvent(event: CommittableEvent): PreparedEvent {
@@ -377,6 +440,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         this.assertRunning('hard-reset')
         this.isShutdown = true
         unregisterDebugStore(this)
+        this.sync.close(new StoreShutdownError(this.storeId, 'await confirmation'))
         this.undoLog.discard()
         await this.session.leader.hardReset()
         this.session.sqliteDb.close()
@@ -394,10 +458,9 @@ interface PreparedEvent {
 
 /**
  * Events after which the open undo segment is closed. Rebase undoes whole segments and replays the
- * confirmed events among them, so this bounds the replay; the sync processor also cuts when the
- * backend confirms events.
+ * confirmed events among them, so this bounds the replay (and the events kept to replay).
  */
-const MAX_UNDO_SEGMENT_EVENTS = 10_000
+const MAX_UNDO_SEGMENT_EVENTS = 1_000
 
 /** Replaces a `SessionIdSymbol` id (client documents) with the session's id before storing. */
 const withSessionId = (args: unknown, sessionId: string): unknown =>

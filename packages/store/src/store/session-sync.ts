@@ -1,0 +1,271 @@
+import type { LeaderMessage, LeaderSyncStatus, LeaderThread } from '../adapter/adapter.js'
+import type { EncodedEvent } from '../eventlog/event.js'
+import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
+import { materializeStoredEvents, pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
+import { oldestUndoPoint } from '../materializer/state-db.js'
+import type { UndoLog } from '../materializer/undo-log.js'
+import type { LiveStoreSchema } from '../schema/internal.js'
+import type { SqliteDb } from '../sqlite/sqlite-db.js'
+import { renumber } from '../sync/merge.js'
+import { SyncUnavailableError } from '../sync/sync-errors.js'
+
+/**
+ * Where the store stands against its backend, as `store.syncStatus()` reports it.
+ */
+export interface SyncStatus {
+  /** The global sequence number of the last synced event in this session. */
+  readonly localHead: number
+  /** The backend's head as last heard of; `undefined` before the first connection (or without sync). */
+  readonly backendHead: number | undefined
+  /** Synced events of this client the backend has not confirmed yet. */
+  readonly pendingCount: number
+  /** Whether every synced event of this session is confirmed by the backend (always false without sync). */
+  readonly isSynced: boolean
+  /** The connection to the backend; `off` when the adapter has no `sync` option. */
+  readonly connection: LeaderSyncStatus['connection']
+  /** Why sync is disconnected or failed. */
+  readonly error: string | undefined
+}
+
+/** What the session's sync needs from its store. */
+export interface SessionSyncHost {
+  readonly db: SqliteDb
+  readonly schema: LiveStoreSchema
+  readonly storeId: string
+  readonly sessionId: string
+  readonly leader: LeaderThread
+  readonly undoLog: UndoLog
+  head(): SeqNum
+  setHead(head: SeqNum): void
+  /** Refreshes the queries reading `tables` (all queries for `'all'`). */
+  refresh(tables: ReadonlySet<string> | 'all'): void
+  onUnknownEvent(event: EncodedEvent): void
+  /** The leader stopped for good. */
+  shutdown(reason: string): void
+}
+
+/**
+ * A session's end of the leader's eventlog: keeps the events the leader has not echoed yet
+ * (`pending`), merges what the leader reports (its own events coming back, other sessions' and the
+ * backend's events, rewinds after a rebase) into the session's state, and rebases pending events
+ * the leader dropped.
+ *
+ * To roll the state back it inverts undo segments; a segment covers a run of events, so the events
+ * since the start of the oldest segment are kept (`history`) to re-materialize the part before the
+ * rollback point. Segments the backend confirmed are pruned with their history.
+ */
+export class SessionSync {
+  readonly #host: SessionSyncHost
+  /** The leader's head as the session last heard of it. */
+  #leaderHead: SeqNum
+  /** Events this session committed that the leader has not echoed yet, in order. */
+  #pending: EncodedEvent[] = []
+  #epoch = 0
+  /** Every event in the session's state after the start of its oldest undo segment. */
+  #history: EncodedEvent[]
+  #status: LeaderSyncStatus
+  #ownCommitted = 0
+  #ownConfirmed = 0
+  #confirmationWaiters: { readonly target: number; readonly resolve: () => void; readonly reject: (error: unknown) => void }[] = []
+  readonly #statusListeners = new Set<(status: SyncStatus) => void>()
+  #lastReported: SyncStatus | undefined
+  readonly #unsubscribe: () => void
+
+  constructor(host: SessionSyncHost, recentEvents: readonly EncodedEvent[]) {
+    this.#host = host
+    this.#leaderHead = host.head()
+    this.#history = [...recentEvents]
+    this.#status = { connection: 'off', confirmedHead: ROOT_SEQ_NUM, backendHead: undefined, error: undefined }
+    this.#unsubscribe = host.leader.subscribe((message) => this.#receive(message))
+  }
+
+  /** The store committed `events` (materialized on top of the previous head): hand them to the leader. */
+  committed(events: readonly EncodedEvent[]): void {
+    for (const event of events) {
+      this.#pending.push(event)
+      this.#history.push(event)
+      if (event.seqNum.client === 0) this.#ownCommitted++
+    }
+    this.#host.leader.push(events, this.#epoch)
+    if (this.#statusListeners.size > 0) this.#reportStatus()
+  }
+
+  status(): SyncStatus {
+    const { connection, confirmedHead, backendHead, error } = this.#status
+    const localHead = this.#host.head().global
+    const pendingCount = connection === 'off' ? 0 : Math.max(0, localHead - confirmedHead.global)
+    return { localHead, backendHead, pendingCount, isSynced: connection !== 'off' && pendingCount === 0, connection, error }
+  }
+
+  subscribeStatus(listener: (status: SyncStatus) => void): () => void {
+    this.#statusListeners.add(listener)
+    listener(this.status())
+    return () => {
+      this.#statusListeners.delete(listener)
+    }
+  }
+
+  /** Resolves once the backend confirmed every synced event this session committed so far. */
+  awaitConfirmation(): Promise<void> {
+    const target = this.#ownCommitted
+    if (this.#ownConfirmed >= target) return Promise.resolve()
+    const unavailable = this.#unavailable()
+    if (unavailable !== undefined) return Promise.reject(unavailable)
+    return new Promise((resolve, reject) => this.#confirmationWaiters.push({ target, resolve, reject }))
+  }
+
+  close(error: unknown): void {
+    this.#unsubscribe()
+    this.#statusListeners.clear()
+    for (const waiter of this.#confirmationWaiters) waiter.reject(error)
+    this.#confirmationWaiters = []
+  }
+
+  #unavailable(): SyncUnavailableError | undefined {
+    if (this.#status.connection === 'off') return new SyncUnavailableError(this.#host.storeId, 'the adapter has no `sync` option.')
+    if (this.#status.connection === 'failed') {
+      return new SyncUnavailableError(this.#host.storeId, `sync failed: ${this.#status.error ?? 'unknown error'}`)
+    }
+    return undefined
+  }
+
+  #receive(message: LeaderMessage): void {
+    try {
+      this.#handle(message)
+    } catch (error) {
+      // The session can no longer follow the leader: stop rather than show a state that diverges.
+      this.#host.shutdown(`applying the leader's events failed: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+
+  #handle(message: LeaderMessage): void {
+    switch (message._tag) {
+      case 'advance':
+        this.#advance(message.events)
+        break
+      case 'rewind':
+        this.#rewind(message.to, message.events, this.#pending)
+        break
+      case 'sync-status':
+        this.#statusChanged(message.status)
+        break
+      case 'shutdown':
+        this.#host.shutdown(message.reason)
+        return
+    }
+    if (this.#statusListeners.size > 0) this.#reportStatus()
+  }
+
+  /** The leader appended `events`: this session's pending ones coming back first, unless it dropped them. */
+  #advance(events: readonly EncodedEvent[]): void {
+    let echoed = 0
+    while (echoed < events.length && echoed < this.#pending.length && sameEvent(events[echoed]!, this.#pending[echoed]!)) echoed++
+    if (echoed > 0) {
+      this.#leaderHead = events[echoed - 1]!.seqNum
+      this.#pending = this.#pending.slice(echoed)
+    }
+    const upstream = events.slice(echoed)
+    if (upstream.length === 0) return
+    if (this.#pending.length === 0) this.#apply(upstream)
+    else this.#rewind(this.#leaderHead, upstream, this.#pending)
+  }
+
+  /** Materializes events that follow the session's head (no pending events in between). */
+  #apply(events: readonly EncodedEvent[]): void {
+    const { db, schema, undoLog } = this.#host
+    const written = new Set<string>()
+    undoLog.beforeWrite(this.#host.head())
+    materializeStoredEvents(db, schema, events, (event) => this.#host.onUnknownEvent(event), written)
+    const head = events.at(-1)!.seqNum
+    undoLog.afterWrite(head, events.length)
+    for (const event of events) this.#history.push(event)
+    this.#leaderHead = head
+    this.#host.setHead(head)
+    this.#host.refresh(written)
+  }
+
+  /**
+   * Rolls the state back to `to`, applies `upstream` (the leader's events after it) and rebases
+   * `pending` on top: renumbered one rebase generation later and pushed again at the next epoch.
+   */
+  #rewind(to: SeqNum, upstream: readonly EncodedEvent[], pending: readonly EncodedEvent[]): void {
+    const { db, schema, undoLog } = this.#host
+    undoLog.cut()
+    const reached = rollBackState(db, schema, to)
+    const replay = this.#history.filter((event) => compareSeqNum(event.seqNum, reached) > 0 && compareSeqNum(event.seqNum, to) <= 0)
+    const rebased = pending.length === 0 ? [] : renumber(pending, upstream.at(-1)?.seqNum ?? to)
+    const all = [...replay, ...upstream, ...rebased]
+    undoLog.beforeWrite(reached)
+    if (all.length > 0) {
+      materializeStoredEvents(db, schema, all, (event) => this.#host.onUnknownEvent(event), new Set())
+      undoLog.afterWrite(all.at(-1)!.seqNum, all.length)
+    }
+    this.#history = [...this.#history.filter((event) => compareSeqNum(event.seqNum, to) <= 0), ...upstream, ...rebased]
+    this.#leaderHead = upstream.at(-1)?.seqNum ?? to
+    this.#host.setHead(all.at(-1)?.seqNum ?? reached)
+    this.#pending = rebased
+    if (rebased.length > 0) {
+      this.#epoch++
+      this.#host.leader.push(rebased, this.#epoch)
+    }
+    this.#host.refresh('all')
+  }
+
+  #statusChanged(status: LeaderSyncStatus): void {
+    const before = this.#status.confirmedHead
+    this.#status = status
+    if (compareSeqNum(status.confirmedHead, before) <= 0) return
+    for (const event of this.#history) {
+      if (event.sessionId !== this.#host.sessionId || event.seqNum.client > 0) continue
+      if (compareSeqNum(event.seqNum, before) > 0 && compareSeqNum(event.seqNum, status.confirmedHead) <= 0) this.#ownConfirmed++
+    }
+    this.prune()
+    const waiters = this.#confirmationWaiters
+    this.#confirmationWaiters = waiters.filter((waiter) => waiter.target > this.#ownConfirmed)
+    for (const waiter of waiters) if (waiter.target <= this.#ownConfirmed) waiter.resolve()
+    if (status.connection === 'failed') {
+      for (const waiter of this.#confirmationWaiters) waiter.reject(this.#unavailable())
+      this.#confirmationWaiters = []
+    }
+  }
+
+  /**
+   * Drops undo segments (and their history) the session can no longer need: those ending at or
+   * before the backend's confirmed head, or without a backend, the leader's head (the leader never
+   * rewinds then). Call after cutting a segment.
+   */
+  prune(): void {
+    const { db, undoLog } = this.#host
+    const point = this.#status.connection === 'off' ? this.#leaderHead : this.#status.confirmedHead
+    pruneUndoSegments(db, point)
+    const oldest = oldestUndoPoint(db) ?? undoLog.openAfter ?? this.#host.head()
+    let drop = 0
+    while (drop < this.#history.length && compareSeqNum(this.#history[drop]!.seqNum, oldest) <= 0) drop++
+    if (drop > 0) this.#history = this.#history.slice(drop)
+  }
+
+  #reportStatus(): void {
+    const status = this.status()
+    const last = this.#lastReported
+    if (
+      last !== undefined &&
+      last.localHead === status.localHead &&
+      last.backendHead === status.backendHead &&
+      last.pendingCount === status.pendingCount &&
+      last.connection === status.connection &&
+      last.error === status.error
+    ) {
+      return
+    }
+    this.#lastReported = status
+    for (const listener of this.#statusListeners) listener(status)
+  }
+}
+
+/** A session's own event coming back from the leader: the same session, position and name. */
+const sameEvent = (a: EncodedEvent, b: EncodedEvent): boolean =>
+  a.sessionId === b.sessionId &&
+  a.seqNum.global === b.seqNum.global &&
+  a.seqNum.client === b.seqNum.client &&
+  a.seqNum.rebaseGeneration === b.seqNum.rebaseGeneration &&
+  a.name === b.name

@@ -1,0 +1,185 @@
+import { BackendResetError, SyncUnavailableError, type SyncStatus } from '@cairn/store'
+import { makeAdapter } from '@cairn/adapter-node'
+import { createStorePromise } from '@cairn/store'
+import { describe, expect, it } from 'vitest'
+import { drafts, events, schema } from './fixtures/app.mjs'
+import { eventlogOf, itemsOf, openClient, startServer, tempDirectory, testBackend, waitFor, waitForConvergence } from './support.js'
+import path from 'node:path'
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('client sync', () => {
+  it('three clients committing concurrently converge to one eventlog and one state', async () => {
+    const server = await startServer()
+    const clients = await Promise.all([0, 1, 2].map(() => openClient(server.url)))
+    for (let round = 0; round < 10; round++) {
+      for (const [index, store] of clients.entries()) {
+        store.commit(events.itemAdded({ id: `c${index}-${round}`, text: `item ${round} of ${index}` }))
+      }
+      await pause(round % 3)
+    }
+    await waitForConvergence(clients, 30)
+    const logs = await Promise.all(clients.map(eventlogOf))
+    expect(logs[0]).toHaveLength(30)
+    expect(logs[1]).toEqual(logs[0])
+    expect(logs[2]).toEqual(logs[0])
+    const states = clients.map(itemsOf)
+    expect(states[0]).toHaveLength(30)
+    expect(states[1]).toEqual(states[0])
+    expect(states[2]).toEqual(states[0])
+  })
+
+  it('clients commit while the server is down, and converge without losing or duplicating events once it is back', async () => {
+    const file = path.join(tempDirectory(), 'sync.db')
+    const first = await startServer({ file })
+    const port = Number(new URL(first.url).port)
+    const clients = await Promise.all([0, 1, 2].map(() => openClient(first.url)))
+    clients[0]!.commit(events.itemAdded({ id: 'before', text: 'before the outage' }))
+    await waitForConvergence(clients, 1)
+    await first.close()
+    await waitFor(() => clients.every((store) => store.syncStatus().connection !== 'connected'), () => 'clients to notice the outage')
+
+    for (const [index, store] of clients.entries()) {
+      for (let i = 0; i < 5; i++) store.commit(events.itemAdded({ id: `offline-${index}-${i}`, text: `${index}/${i}` }))
+      store.commit(events.itemRenamed({ id: 'before', text: `renamed by ${index}` }))
+    }
+    expect(clients.map((store) => store.syncStatus().pendingCount)).toEqual([6, 6, 6])
+    expect(clients.map((store) => store.syncStatus().isSynced)).toEqual([false, false, false])
+
+    await startServer({ file, port })
+    await waitForConvergence(clients, 19)
+    const logs = await Promise.all(clients.map(eventlogOf))
+    expect(logs[1]).toEqual(logs[0])
+    expect(logs[2]).toEqual(logs[0])
+    expect(logs[0]).toHaveLength(19)
+    expect(new Set(logs[0]!.map((line) => line.slice(line.indexOf(':') + 1))).size).toBe(19)
+    const states = clients.map(itemsOf)
+    expect(states[0]).toHaveLength(16)
+    expect(states[1]).toEqual(states[0])
+    expect(states[2]).toEqual(states[0])
+  })
+
+  it('a persisted client that restarts with unsynced events pushes them later', async () => {
+    const server = await startServer()
+    const directory = tempDirectory()
+    const other = await openClient(server.url)
+    const offlineUrl = 'ws://127.0.0.1:9/sync' // nothing listens there: the client stays offline
+    const offline = await openClient(offlineUrl, { baseDirectory: directory })
+    offline.commit(events.itemAdded({ id: 'a', text: 'made offline' }))
+    other.commit(events.itemAdded({ id: 'b', text: 'made online' }))
+    await offline.shutdown()
+
+    const back = await openClient(server.url, { baseDirectory: directory })
+    expect(itemsOf(back)).toEqual([{ id: 'a', text: 'made offline', position: 0 }])
+    await waitForConvergence([back, other], 2)
+    expect(itemsOf(back)).toEqual(itemsOf(other))
+    expect(await eventlogOf(back)).toEqual(await eventlogOf(other))
+    // b came first on the server, so a was rebased after it.
+    expect(itemsOf(back)).toEqual([
+      { id: 'a', text: 'made offline', position: 1 },
+      { id: 'b', text: 'made online', position: 0 },
+    ])
+  })
+
+  it('reports the sync status, notifies its subscribers, and confirms commits', async () => {
+    const server = await startServer()
+    const store = await openClient(server.url)
+    const seen: SyncStatus[] = []
+    const unsubscribe = store.subscribeSyncStatus((status) => seen.push(status))
+    await waitFor(() => store.syncStatus().connection === 'connected', () => 'connected')
+    store.commit(events.itemAdded({ id: 'a', text: 'A' }), events.itemAdded({ id: 'b', text: 'B' }))
+    expect(store.syncStatus()).toMatchObject({ localHead: 2, pendingCount: 2, isSynced: false })
+    await store.awaitConfirmation()
+    expect(store.syncStatus()).toMatchObject({ localHead: 2, backendHead: 2, pendingCount: 0, isSynced: true, connection: 'connected' })
+    expect(seen.some((status) => status.pendingCount === 2)).toBe(true)
+    expect(seen.at(-1)).toMatchObject({ isSynced: true })
+    unsubscribe()
+    const count = seen.length
+    store.commit(events.itemAdded({ id: 'c', text: 'C' }))
+    await store.awaitConfirmation()
+    expect(seen).toHaveLength(count)
+  })
+
+  it('refuses to confirm without a sync backend', async () => {
+    const store = await createStorePromise({ schema, storeId: 'local', adapter: makeAdapter({ storage: { type: 'in-memory' } }) })
+    store.commit(events.itemAdded({ id: 'a', text: 'A' }))
+    expect(store.syncStatus()).toMatchObject({ connection: 'off', isSynced: false, pendingCount: 0 })
+    await expect(store.awaitConfirmation()).rejects.toBeInstanceOf(SyncUnavailableError)
+    await store.shutdown()
+  })
+
+  it('client-only events stay on their client', async () => {
+    const server = await startServer()
+    const [a, b] = await Promise.all([openClient(server.url), openClient(server.url)])
+    a.commit(events.draftSet({ text: 'only mine' }), events.itemAdded({ id: 'x', text: 'shared' }))
+    await waitForConvergence([a, b], 1)
+    expect(a.query(drafts.select('text'))).toEqual(['only mine'])
+    expect(b.query(drafts.select('text'))).toEqual([])
+    expect(await eventlogOf(b)).toHaveLength(1)
+  })
+
+  it('a blocking initial sync boots with the backend events', async () => {
+    const server = await startServer()
+    const writer = await openClient(server.url)
+    for (let i = 0; i < 50; i++) writer.commit(events.itemAdded({ id: `i${i}`, text: `${i}` }))
+    await writer.awaitConfirmation()
+    const reader = await openClient(server.url, { sync: { initialSyncOptions: { _tag: 'Blocking', timeout: 10_000 } } })
+    expect(itemsOf(reader)).toHaveLength(50)
+    const skipping = await openClient(server.url)
+    expect(itemsOf(skipping)).toHaveLength(0)
+  })
+
+  it('a blocking initial sync gives up after its timeout when the backend is unreachable', async () => {
+    const started = Date.now()
+    const store = await openClient('ws://127.0.0.1:9/sync', { sync: { initialSyncOptions: { _tag: 'Blocking', timeout: 300 } } })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+    store.commit(events.itemAdded({ id: 'a', text: 'offline' }))
+    expect(itemsOf(store)).toHaveLength(1)
+  })
+
+  it('stops syncing when the backend was reset, keeps local data, and shuts down with onSyncError: shutdown', async () => {
+    const directory = tempDirectory()
+    const first = await startServer()
+    const port = Number(new URL(first.url).port)
+    const store = await openClient(first.url, { baseDirectory: directory })
+    store.commit(events.itemAdded({ id: 'a', text: 'A' }))
+    await store.awaitConfirmation()
+    await store.shutdown()
+    await first.close()
+
+    await startServer({ port }) // a new, empty database: another backendId
+    const errors: unknown[] = []
+    const originalError = console.error
+    console.error = (...args: unknown[]) => errors.push(args)
+    try {
+      const again = await openClient(first.url, { baseDirectory: directory })
+      await waitFor(() => again.syncStatus().connection === 'failed', () => 'sync to fail')
+      expect(again.syncStatus().error).toMatch(/the sync backend was reset/)
+      expect(itemsOf(again)).toHaveLength(1)
+      await expect(again.awaitConfirmation()).resolves.toBeUndefined()
+      again.commit(events.itemAdded({ id: 'b', text: 'B' }))
+      await expect(again.awaitConfirmation()).rejects.toBeInstanceOf(SyncUnavailableError)
+      await again.shutdown()
+
+      const strict = await openClient(first.url, { baseDirectory: directory, sync: { onSyncError: 'shutdown' } })
+      await waitFor(() => {
+        try {
+          strict.syncStatus()
+          return false
+        } catch {
+          return true
+        }
+      }, () => 'the store to shut down')
+    } finally {
+      console.error = originalError
+    }
+    expect(errors.some((args) => (args as unknown[]).some((arg) => arg instanceof BackendResetError))).toBe(true)
+  })
+
+  it('refuses a sync option without a backend, naming the problem', () => {
+    expect(() => makeAdapter({ storage: { type: 'in-memory' }, sync: { backend: {} as never } })).toThrow(/sync.backend must be a sync backend/)
+    expect(() =>
+      makeAdapter({ storage: { type: 'in-memory' }, sync: { backend: testBackend('ws://127.0.0.1:9'), onSyncError: 'explode' as never } }),
+    ).toThrow(/onSyncError must be 'ignore' or 'shutdown'/)
+  })
+})
