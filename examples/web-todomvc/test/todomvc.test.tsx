@@ -11,10 +11,17 @@ import { Root } from '../src/Root.js'
 // Unmounting the app shuts its store down (LiveStoreProvider owns it).
 afterEach(() => cleanup())
 
+/**
+ * The store boots asynchronously, so React renders the app outside of act() and runs its effects
+ * (the query subscriptions) in a later task: wait for that before interacting.
+ */
+const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+
 /** Renders the app on a new in-memory store and waits for it to boot. */
 const renderApp = async () => {
   const view = render(<Root adapter={makeAdapter({ storage: { type: 'in-memory' } })} />)
   await screen.findByPlaceholderText('What needs to be done?')
+  await settle()
   return view
 }
 
@@ -47,6 +54,7 @@ describe('web TodoMVC', () => {
     const adapter = makeAdapter({ storage: { type: 'in-memory' } })
     render(<Root adapter={adapter} boot={(store) => void (booted = store)} />)
     await screen.findByPlaceholderText('What needs to be done?')
+    await settle()
     fireEvent.change(newTodo(), { target: { value: 'half typed' } })
     expect(newTodo().value).toBe('half typed')
     addTodo('one')

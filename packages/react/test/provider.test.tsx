@@ -4,11 +4,12 @@ import { makeAdapter, makeWorkerAdapter } from '@cairn/adapter-node'
 import { queryDb, StoreBootError, StoreShutdownError, type Adapter, type BootStatus, type Store } from '@cairn/store'
 import { act, render, screen } from '@testing-library/react'
 import { StrictMode, useEffect, type ReactNode } from 'react'
+import { createRoot } from 'react-dom/client'
 import { describe, expect, it, vi } from 'vitest'
 import { tempDirectory } from '../../adapter-node/test/fixtures/stores.js'
 import { v1, v2 } from '../../adapter-node/test/fixtures/todo-app.mjs'
 import { LiveStoreProvider, useQuery, useStore } from '../src/index.js'
-import { events, schema, tables, track } from './support.js'
+import { events, schema, settle, tables, track } from './support.js'
 
 const inMemory = () => makeAdapter({ storage: { type: 'in-memory' } })
 
@@ -63,10 +64,41 @@ describe('LiveStoreProvider', () => {
     )
     expect(screen.getByText('loading: loading')).toBeTruthy()
     expect(await screen.findByText('count: 1')).toBeTruthy()
+    await settle()
     expect(firstCounts).toEqual([1])
     expect(booted?.storeId).toBe('provider-boot')
     act(() => booted!.commit(events.todoCreated({ id: 'b', text: 'two' })))
     expect(screen.getByText('count: 2')).toBeTruthy()
+  })
+
+  it('a commit between the first render of the app and its subscriptions is not lost', async () => {
+    let booted: Store<any> | undefined
+    const reactGlobals = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean | undefined }
+    const actEnvironment = reactGlobals.IS_REACT_ACT_ENVIRONMENT
+    // React's own scheduling, as in a browser: DOM first, effects (subscriptions) in a later task.
+    reactGlobals.IS_REACT_ACT_ENVIRONMENT = false
+    const container = document.createElement('div')
+    const root = createRoot(container)
+    let committedBeforeEffects = false
+    const observer = new MutationObserver(() => {
+      if (committedBeforeEffects || container.textContent !== 'count: 0') return
+      committedBeforeEffects = true
+      booted!.commit(events.todoCreated({ id: 'a', text: 'one' }))
+    })
+    observer.observe(container, { childList: true, subtree: true, characterData: true })
+    try {
+      root.render(
+        <LiveStoreProvider schema={schema} adapter={inMemory()} boot={(store) => void (booted = track(store))}>
+          <Count />
+        </LiveStoreProvider>,
+      )
+      await vi.waitFor(() => expect(container.textContent).toBe('count: 1'))
+      expect(committedBeforeEffects).toBe(true)
+    } finally {
+      observer.disconnect()
+      root.unmount()
+      reactGlobals.IS_REACT_ACT_ENVIRONMENT = actEnvironment
+    }
   })
 
   it('renderLoading gets each boot status the adapter reports, with its progress', async () => {
@@ -205,6 +237,7 @@ describe('LiveStoreProvider', () => {
       </StrictMode>,
     )
     expect(await screen.findByText('count: 0')).toBeTruthy()
+    await settle()
     act(() => booted!.commit(events.todoCreated({ id: 'a', text: 'one' })))
     expect(screen.getByText('count: 1')).toBeTruthy()
     expect(payloads).toHaveLength(1)

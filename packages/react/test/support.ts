@@ -1,7 +1,7 @@
 /** Shared by the React tests: a TodoMVC-like schema and in-memory stores that are cleaned up after each test. */
 import { makeAdapter } from '@cairn/adapter-node'
 import { createStorePromise, Events, makeSchema, Schema, SessionIdSymbol, State, type LiveQueryDef, type LiveStoreSchema, type Store } from '@cairn/store'
-import { cleanup } from '@testing-library/react'
+import { act, cleanup } from '@testing-library/react'
 import { afterEach } from 'vitest'
 
 export const tables = {
@@ -70,3 +70,11 @@ export const isHeld = (store: Store<any>, query: LiveQueryDef<any>, runs: () => 
   store.query(query)
   return runs() === before
 }
+
+/**
+ * Lets React finish what it scheduled outside of act(): a store that booted asynchronously renders
+ * the app from a promise, and the app's passive effects (its query subscriptions) run in a later
+ * task. A commit made before they run is picked up when they do, but only after the test's next
+ * synchronous assertion; tests that commit right after a boot wait for them first.
+ */
+export const settle = (): Promise<void> => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))

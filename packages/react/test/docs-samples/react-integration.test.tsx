@@ -12,7 +12,7 @@ import React from 'react'
 import { unstable_batchedUpdates as batchUpdates } from 'react-dom'
 import { describe, expect, it } from 'vitest'
 import { LiveStoreContext, LiveStoreProvider, useQuery, useStore } from '../../src/index.js'
-import { track } from '../support.js'
+import { settle, track } from '../support.js'
 
 // --- what the samples assume exists ---
 const tables = {
@@ -77,6 +77,7 @@ describe('docs: React integration › API', () => {
 
     render(<Root />)
     expect(await screen.findByText('0 todos')).toBeTruthy()
+    await settle()
     act(() => booted!.commit(events.todoCreated({ id: '1', text: 'Buy milk', createdAt: 1 })))
     expect(screen.getByText('1 todos')).toBeTruthy()
   })
