@@ -3,7 +3,17 @@ import { makeAdapter } from '@cairn/adapter-node'
 import { createStorePromise } from '@cairn/store'
 import { describe, expect, it } from 'vitest'
 import { drafts, events, schema } from './fixtures/app.mjs'
-import { eventlogOf, itemsOf, openClient, startServer, tempDirectory, testBackend, waitFor, waitForConvergence } from './support.js'
+import {
+  eventlogOf,
+  itemsOf,
+  openClient,
+  restartablePort,
+  startServer,
+  tempDirectory,
+  testBackend,
+  waitFor,
+  waitForConvergence,
+} from './support.js'
 import path from 'node:path'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -31,8 +41,8 @@ describe('client sync', () => {
 
   it('clients commit while the server is down, and converge without losing or duplicating events once it is back', async () => {
     const file = path.join(tempDirectory(), 'sync.db')
-    const first = await startServer({ file })
-    const port = Number(new URL(first.url).port)
+    const port = restartablePort(0)
+    const first = await startServer({ file, port })
     const clients = await Promise.all([0, 1, 2].map(() => openClient(first.url)))
     clients[0]!.commit(events.itemAdded({ id: 'before', text: 'before the outage' }))
     await waitForConvergence(clients, 1)
@@ -79,6 +89,27 @@ describe('client sync', () => {
       { id: 'a', text: 'made offline', position: 1 },
       { id: 'b', text: 'made online', position: 0 },
     ])
+  })
+
+  it('a client used without sync at first rebases its old local events once it syncs', async () => {
+    const server = await startServer()
+    const directory = tempDirectory()
+    const local = await createStorePromise({ schema, storeId: 'shared', adapter: makeAdapter({ storage: { type: 'fs', baseDirectory: directory } }) })
+    local.commit(events.itemAdded({ id: 'old-1', text: 'before sync' }), events.itemAdded({ id: 'old-2', text: 'before sync' }))
+    await local.shutdown()
+    const other = await openClient(server.url)
+    other.commit(events.itemAdded({ id: 'remote', text: 'already on the server' }))
+    await other.awaitConfirmation()
+
+    const synced = await openClient(server.url, { baseDirectory: directory })
+    await waitForConvergence([synced, other], 3)
+    expect(itemsOf(synced)).toEqual(itemsOf(other))
+    expect(itemsOf(synced)).toEqual([
+      { id: 'old-1', text: 'before sync', position: 1 },
+      { id: 'old-2', text: 'before sync', position: 2 },
+      { id: 'remote', text: 'already on the server', position: 0 },
+    ])
+    expect(await eventlogOf(synced)).toEqual(await eventlogOf(other))
   })
 
   it('reports the sync status, notifies its subscribers, and confirms commits', async () => {
@@ -139,8 +170,8 @@ describe('client sync', () => {
 
   it('stops syncing when the backend was reset, keeps local data, and shuts down with onSyncError: shutdown', async () => {
     const directory = tempDirectory()
-    const first = await startServer()
-    const port = Number(new URL(first.url).port)
+    const port = restartablePort(1)
+    const first = await startServer({ port })
     const store = await openClient(first.url, { baseDirectory: directory })
     store.commit(events.itemAdded({ id: 'a', text: 'A' }))
     await store.awaitConfirmation()

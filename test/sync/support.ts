@@ -32,14 +32,24 @@ afterEach(async () => {
 })
 
 /** A sync server (SQLite file in a temp directory) on a free port, closed after the test. */
-export const startServer = async (options: { readonly file?: string; readonly port?: number } = {}): Promise<SyncServer> => {
+export const startServer = async (
+  options: { readonly file?: string; readonly port?: number; readonly validatePayload?: (payload: unknown) => boolean } = {},
+): Promise<SyncServer> => {
   const server = await createSyncServer({
     port: options.port ?? 0,
+    ...(options.validatePayload === undefined ? {} : { validatePayload: options.validatePayload }),
     storage: await openSqliteStorage({ file: options.file ?? path.join(tempDirectory(), 'sync.db') }),
   })
   servers.add(server)
   return server
 }
+
+/**
+ * A port for a server that a test stops and starts again: below Linux's ephemeral range
+ * (32768–60999), so no other socket of the machine is given it while the server is down, and
+ * distinct per test worker (pid) and per `index` within one.
+ */
+export const restartablePort = (index: number): number => 20_000 + (((process.pid % 400) * 25 + index) % 10_000)
 
 /** Fast reconnects, so tests that drop connections do not wait long. */
 export const testBackend = (url: string) => makeWsSync({ url, backoff: { initialMs: 50, maxMs: 500 } })
@@ -47,15 +57,23 @@ export const testBackend = (url: string) => makeWsSync({ url, backoff: { initial
 /** A store of the test app syncing with `url`; in memory unless `baseDirectory` is given. Shut down after the test. */
 export const openClient = async (
   url: string,
-  options: { readonly baseDirectory?: string; readonly storeId?: string; readonly sync?: Partial<SyncOptions> } = {},
+  options: {
+    readonly baseDirectory?: string
+    readonly storeId?: string
+    readonly sync?: Partial<SyncOptions>
+    readonly syncPayload?: unknown
+    /** Where to register the store for shutdown instead of after the test (for concurrent tests). */
+    readonly owner?: Set<Store<any>>
+  } = {},
 ): Promise<Store<typeof schema>> => {
   const storage = options.baseDirectory === undefined ? ({ type: 'in-memory' } as const) : ({ type: 'fs', baseDirectory: options.baseDirectory } as const)
   const store = await createStorePromise({
     schema,
     storeId: options.storeId ?? 'shared',
     adapter: makeAdapter({ storage, sync: { backend: testBackend(url), ...options.sync } }),
+    syncPayload: options.syncPayload,
   })
-  stores.add(store)
+  ;(options.owner ?? stores).add(store)
   return store
 }
 

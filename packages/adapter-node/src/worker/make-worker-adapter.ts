@@ -206,6 +206,9 @@ class LeaderConnection {
 
     this.leader = {
       push: (events, epoch) => this.#push(events, epoch),
+      updateSyncPayload: async (payload) => {
+        if (this.#failure === undefined && !this.#ending) this.#post({ v: PROTOCOL_VERSION, type: 'syncPayload', payload })
+      },
       subscribe: (listener) => {
         this.#listener = listener
         for (const message of this.#leaderMessages) listener(message)

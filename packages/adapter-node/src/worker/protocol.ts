@@ -13,6 +13,7 @@
  *     app → worker   push { batch, events, epoch }*         the events one tick committed, in order
  *     worker → app   written { batch }*                     the leader has handled batches up to `batch`
  *     worker → app   leader { message }*                    a LeaderMessage for the session (echoes, rebases, sync status)
+ *     app → worker   syncPayload { payload }*               reconnect sync with a new payload (e.g. a refreshed token)
  *     app → worker   request { id, method }                 flush, exportEventlog, syncState, hardReset, shutdown
  *     worker → app   result { id, value } | failure { id, error }
  *     worker → app   log { level, message, error }*         warnings and write failures, for the app's console
@@ -105,6 +106,7 @@ export type ToWorkerMessage =
       readonly syncPayload: unknown
     })
   | (V & { readonly type: 'push'; readonly batch: number; readonly events: readonly EncodedEvent[]; readonly epoch: number })
+  | (V & { readonly type: 'syncPayload'; readonly payload: unknown })
   | (V & { readonly type: 'request'; readonly id: number; readonly method: LeaderMethod })
 
 /** Worker → app's thread. */
@@ -220,6 +222,9 @@ export const parseToWorker = (data: unknown): Parsed<ToWorkerMessage> => {
       if (bad >= 0) return invalid(`${what} whose event #${bad} is not an encoded event: ${preview(data.events[bad])}.`, data)
       return { ok: true, message: data as ToWorkerMessage }
     }
+    case 'syncPayload':
+      if ('payload' in data) return { ok: true, message: data as ToWorkerMessage }
+      return invalid(`${what} without a payload.`, data)
     case 'request':
       if (isCount(data.id) && METHODS.has(data.method as string)) return { ok: true, message: data as ToWorkerMessage }
       return invalid(`${what} without a valid id, or for the unknown method ${JSON.stringify(data.method)}.`, data)

@@ -167,6 +167,7 @@ export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema, sync: Syn
     const message = parsed.message
     if (message.type === 'boot') void boot(message)
     else if (message.type === 'push') push(message)
+    else if (message.type === 'syncPayload') void leader?.updateSyncPayload(message.payload)
     else void request(message)
   })
   post({ v, type: 'ready', schema: schemaFingerprint(schema) })

@@ -57,6 +57,8 @@ export interface LeaderThread {
    * status, then the messages since the session's state was taken. Returns an unsubscribe function.
    */
   subscribe(listener: (message: LeaderMessage) => void): () => void
+  /** Reconnects sync with a new `syncPayload` (e.g. a refreshed auth token); nothing without sync. */
+  updateSyncPayload(payload: unknown): Promise<void>
   /** Resolves once every event pushed so far is written to the eventlog. */
   flush(): Promise<void>
   /** The eventlog database as SQLite file bytes (after a flush). */

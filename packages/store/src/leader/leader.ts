@@ -12,7 +12,7 @@ import {
 } from '../eventlog/eventlog-db.js'
 import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
 import { materializeStoredEvents, pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
-import { readStateHead } from '../materializer/state-db.js'
+import { oldestUndoPoint, readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
 import type { LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
@@ -75,7 +75,10 @@ const META_UPSTREAM_HEAD = 'upstreamHead'
  */
 export const makeLeader = (options: LeaderOptions): Leader => {
   const { schema, eventlogDb, stateDb, log } = options
-  const clientId = readOrCreateMeta(eventlogDb, 'clientId', () => randomId(6))
+  let clientId = readOrCreateMeta(eventlogDb, 'clientId', () => randomId(6))
+  /** Ids this client gave up (taken by another installation): sessions may still commit with them. */
+  const formerClientIds = new Set<string>()
+  let syncPayload = options.syncPayload
   let head = eventlogHead(eventlogDb)
   let upstreamHead = options.sync === undefined ? head : readUpstreamHead(eventlogDb)
   /** Events after `upstreamHead`, in order: synced ones the backend has not confirmed, and client-only ones. */
@@ -152,7 +155,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
         refused.set(sessionId, Math.max(minEpoch, epoch + 1))
         continue
       }
-      for (const event of events) accepted.push(event)
+      for (const event of events) accepted.push(formerClientIds.has(event.clientId) ? { ...event, clientId } : event)
       next = events.at(-1)!.seqNum
     }
     try {
@@ -218,23 +221,57 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     setStatus({ confirmedHead: upstreamHead })
   }
 
-  const sync: SyncProcessor | undefined =
-    options.sync === undefined
-      ? undefined
-      : startSyncProcessor({
-          options: options.sync,
-          storeId: options.storeId,
-          clientId,
-          installId: readOrCreateMeta(eventlogDb, 'installId', () => randomId(16)),
-          payload: options.syncPayload,
-          knownBackendId: readEventlogMeta(eventlogDb, 'backendId'),
-          rememberBackendId: (backendId) => writeEventlogMeta(eventlogDb, 'backendId', backendId),
-          state: () => ({ upstreamHead, local }),
-          applyMerge,
-          setStatus,
-          shutdown: (reason) => broadcast({ _tag: 'shutdown', reason }),
-          log,
-        })
+  // Unconfirmed events written while the store ran without sync have no undo segments; a rebase
+  // must be able to roll them back, in the leader and in sessions booting from this state.
+  if (undoLog !== undefined && local.length > 0) {
+    const oldest = oldestUndoPoint(stateDb!)
+    if (oldest === undefined || compareSeqNum(oldest, upstreamHead) > 0) {
+      writeState((db) => materialize([], { from: rollBackState(db, schema, upstreamHead), to: head }))
+    }
+  }
+
+  const startSync = (syncOptions: SyncOptions): SyncProcessor =>
+    startSyncProcessor({
+      options: syncOptions,
+      storeId: options.storeId,
+      clientId,
+      installId: readOrCreateMeta(eventlogDb, 'installId', () => randomId(16)),
+      payload: syncPayload,
+      knownBackendId: readEventlogMeta(eventlogDb, 'backendId'),
+      rememberBackendId: (backendId) => writeEventlogMeta(eventlogDb, 'backendId', backendId),
+      state: () => ({ upstreamHead, local }),
+      applyMerge,
+      setStatus,
+      shutdown: (reason) => broadcast({ _tag: 'shutdown', reason }),
+      onClientIdTaken: () => {
+        if (closed) return
+        takeNewClientId()
+        sync = startSync(syncOptions)
+      },
+      log,
+    })
+
+  /**
+   * Moves this client to a new random id. None of its events were confirmed under the old one (the
+   * backend refused it), so its unconfirmed events are rewritten under the new id before they are
+   * pushed; confirmed events with the old id are the other installation's.
+   */
+  const takeNewClientId = (): void => {
+    const former = clientId
+    clientId = randomId(6)
+    inTransaction(eventlogDb, () => {
+      eventlogDb.execute(
+        'UPDATE eventlog SET clientId = ? WHERE clientId = ? AND (seqNumGlobal, seqNumClient) > (?, ?)',
+        [clientId, former, upstreamHead.global, upstreamHead.client],
+      )
+      writeEventlogMeta(eventlogDb, 'clientId', clientId)
+    })
+    formerClientIds.add(former)
+    local = local.map((event) => (event.clientId === former ? { ...event, clientId } : event))
+    log.warn(`[cairn] store "${options.storeId}": the client id ${former} is taken by another installation; this client now syncs as ${clientId}.`)
+  }
+
+  let sync: SyncProcessor | undefined = options.sync === undefined ? undefined : startSync(options.sync)
 
   const schedule = (): Promise<void> => (scheduled ??= Promise.resolve().then(writeQueue))
 
@@ -281,6 +318,13 @@ export const makeLeader = (options: LeaderOptions): Leader => {
       return { state: stateDb.export(), recentEvents }
     },
     initialSync: (onProgress) => sync?.initialSync(onProgress) ?? Promise.resolve(),
+    updateSyncPayload: async (payload) => {
+      syncPayload = payload
+      if (sync === undefined || closed || options.sync === undefined) return
+      const previous = sync
+      sync = startSync(options.sync)
+      await previous.close()
+    },
     flush,
     exportEventlog: async () => {
       await flush()

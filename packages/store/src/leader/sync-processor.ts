@@ -23,6 +23,12 @@ export interface SyncProcessorOptions {
   readonly setStatus: (changes: Partial<LeaderSyncStatus>) => void
   /** Stops the store for good (`onSyncError: 'shutdown'`). */
   readonly shutdown: (reason: string) => void
+  /**
+   * The backend refused the client id: another installation uses it (the backend binds an id to the
+   * installation that first used it, so none of this client's events were confirmed under it). The
+   * leader picks a new id and starts a new processor.
+   */
+  readonly onClientIdTaken: () => void
   readonly log: LeaderLog
 }
 
@@ -103,6 +109,12 @@ export const startSyncProcessor = (args: SyncProcessorOptions): SyncProcessor =>
         args.setStatus({ connection: 'disconnected', error: describe(status.error) })
         return
       case 'failed':
+        if ((status.error as { code?: unknown } | undefined)?.code === 'client-id-taken') {
+          stopped = true
+          void connection.close()
+          args.onClientIdTaken()
+          return
+        }
         fail(status.error)
         return
     }

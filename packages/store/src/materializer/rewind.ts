@@ -3,7 +3,7 @@ import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js
 import type { LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import { materializeStoredEvent } from './replay.js'
-import { writeStateHead } from './state-db.js'
+import { readStateHead, writeStateHead } from './state-db.js'
 
 /**
  * Rolls a state database back to `to`, or a little before it. Undo segments are whole runs of
@@ -29,7 +29,10 @@ export const rollBackState = (db: SqliteDb, schema: LiveStoreSchema, to: SeqNum)
     toUndo.push(segment)
   }
   const oldest = toUndo.at(-1)
-  const covered = oldest === undefined || compareSeqNum({ global: oldest.ag, client: oldest.ac, rebaseGeneration: 0 }, to) <= 0
+  const covered =
+    oldest === undefined
+      ? compareSeqNum(readStateHead(db), to) <= 0
+      : compareSeqNum({ global: oldest.ag, client: oldest.ac, rebaseGeneration: 0 }, to) <= 0
   db.execute('BEGIN')
   try {
     let reached: SeqNum
@@ -38,7 +41,7 @@ export const rollBackState = (db: SqliteDb, schema: LiveStoreSchema, to: SeqNum)
       db.execute('DELETE FROM __cairn_undo WHERE (upToGlobal, upToClient) > (?, ?)', [to.global, to.client])
       reached = { global: oldest.ag, client: oldest.ac, rebaseGeneration: oldest.ar }
     } else if (covered) {
-      reached = to
+      reached = readStateHead(db)
     } else {
       for (const table of schema.tables.keys()) db.execute(`DELETE FROM "${table.replaceAll('"', '""')}"`)
       db.execute('DELETE FROM __cairn_undo')

@@ -333,6 +333,15 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     return this.sync.awaitConfirmation()
   }
 
+  /**
+   * Reconnects sync with a new `syncPayload` (e.g. a refreshed auth token) without restarting the
+   * store: the backend's `validatePayload` sees the new payload from the next connection on.
+   */
+  async updateSyncPayload(payload: unknown): Promise<void> {
+    this.assertRunning('update the sync payload')
+    await this.session.leader.updateSyncPayload(payload)
+  }
+
   /** Resolves once every event committed so far is written by the leader (durable on persisted adapters). */
   async flush(): Promise<void> {
     await this.session.leader.flush()
