@@ -25,8 +25,8 @@ export interface LiveStoreProviderProps<TSchema extends LiveStoreSchema = LiveSt
   /** Wraps the notification of components after a commit, e.g. `unstable_batchedUpdates` from `react-dom`. */
   readonly batchUpdates?: ((run: () => void) => void) | undefined
   /**
-   * Sent to the sync backend (e.g. `{ authToken }`). A changed value (compared as JSON) is handed to
-   * the running store; it does not remount the app.
+   * Sent to the sync backend (e.g. `{ authToken }`). A changed value (compared as JSON) reconnects
+   * the running store's sync with it (`store.updateSyncPayload`); the app is not remounted.
    */
   readonly syncPayload?: unknown
   /** Rendered while the store boots; `status` tells the stage and the migration/rehydration progress. */
@@ -175,16 +175,14 @@ class StoreBoot {
     }, 0)
   }
 
-  /**
-   * Hands a changed `syncPayload` to the running store, keeping the store (and so the app) as it is.
-   * The store is asked through `setSyncPayload(payload)`, which reconnects its sync with the new payload;
-   * a store without that method keeps syncing with the payload it booted with.
-   */
+  /** Hands a changed `syncPayload` to the running store, which reconnects its sync with it; the store (and so the app) stays. */
   updateSyncPayload(payload: unknown, key: unknown): void {
     if (this.state.stage !== 'running' || Object.is(key, this.payloadKey)) return
     this.payloadKey = key
-    const store = this.state.store as Store<any> & { setSyncPayload?: (payload: unknown) => void }
-    if (typeof store.setSyncPayload === 'function') store.setSyncPayload(payload)
+    const store = this.state.store
+    store.updateSyncPayload(payload).catch((error: unknown) => {
+      console.error(`[cairn] LiveStoreProvider: handing the new syncPayload to store "${store.storeId}" failed:`, error)
+    })
   }
 
   private set(state: BootState): void {
