@@ -390,7 +390,15 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
 
   private prepareEvent(event: CommittableEvent): PreparedEvent {
     const def = this.schema.eventsByName.get(event?.name)
-    if (def === undefined) throw new UnknownEventError(String(event?.name))
+    if (def === undefined) {
+      if (isQueryBuilder(event) || isTableDef(event)) {
+        throw new InvalidArgumentError(
+          'store.commit takes events (e.g. events.todoCreated({ ... })), not table writes: commit an event ' +
+            'and let its materializer return the write (tables.todos.insert(...)).',
+        )
+      }
+      throw new UnknownEventError(String(event?.name))
+    }
     const args = withSessionId(event.args, this.sessionId)
     return { name: def.name, args, encodedArgs: encodeEventArgs(def, args), clientOnly: def.options.clientOnly }
   }
