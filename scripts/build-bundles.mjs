@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** The packages with a bundled dist, in dependency order. */
-export const PACKAGES = ['packages/store', 'packages/sqlite', 'packages/adapter-node', 'packages/sync-server', 'packages/sync-ws', 'packages/adapter-web']
+export const PACKAGES = ['packages/store', 'packages/sqlite', 'packages/adapter-node', 'packages/sync-server', 'packages/sync-ws', 'packages/adapter-web', 'packages/react']
 
 /**
  * Third-party dependencies inlined into the dist, per package.
@@ -48,6 +48,7 @@ const BUNDLED_DEPENDENCIES = {
   '@cairn/sync-server': [],
   '@cairn/sync-ws': [],
   '@cairn/adapter-web': [],
+  '@cairn/react': [],
 }
 
 const BUILTINS = new Set(builtinModules)

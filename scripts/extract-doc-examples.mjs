@@ -1,4 +1,4 @@
-// Extracts the TypeScript/JavaScript code blocks of the documentation (README.md, packages/*/README.md,
+// Extracts the TypeScript/JavaScript (and TSX) code blocks of the documentation (README.md, packages/*/README.md,
 // docs/**/*.md) into test/.generated-doc-examples/, so that `npm run typecheck` compiles them and
 // packages/store/test/docs-samples/readme-examples.test.ts runs each one. `npm test` runs this first.
 //
@@ -24,6 +24,7 @@ export const GENERATED_DIR = join('test', '.generated-doc-examples')
 const LANGS = new Map([
   ['ts', 'ts'],
   ['typescript', 'ts'],
+  ['tsx', 'tsx'],
   ['js', 'js'],
   ['javascript', 'js'],
 ])

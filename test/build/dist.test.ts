@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ensureBundlesBuilt, repoRoot, runFixture } from './helpers.js'
 
-const PACKAGES = ['store', 'sqlite', 'adapter-node', 'sync-server', 'sync-ws']
+const PACKAGES = ['store', 'sqlite', 'adapter-node', 'sync-server', 'sync-ws', 'react']
 
 const listFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
@@ -56,6 +56,13 @@ describe('built packages', () => {
     expect(ours.length).toBeLessThanOrEqual(10)
     expect(ours.some((u) => u.endsWith('/packages/store/dist/index.js'))).toBe(true)
     expect(ours.some((u) => u.endsWith('/packages/adapter-node/dist/index.js'))).toBe(true)
+  })
+
+  it('@cairn/react works from dist: hooks render an existing store on the server', async () => {
+    const { report, stderr } = await runFixture<{ resolved: string; html: string }>('react-smoke.mjs')
+    expect(stderr).toBe('')
+    expect(report.resolved).toMatch(/\/packages\/react\/dist\/index\.js$/)
+    expect(report.html).toBe('<p>all:true:Buy milk,Walk dog:2</p>')
   })
 
   it('work end to end from dist: in-memory store, commit, query, subscribe, client document', async () => {

@@ -74,7 +74,8 @@ export interface LeaderThread {
 /**
  * What the leader tells its sessions:
  * - `advance`: `events` were appended to the eventlog (the session's own, echoed, and those of
- *   other sessions and of the backend), in order;
+ *   other sessions and of the backend), in order; `confirmed`: the backend confirmed them and every
+ *   event before them, so they are never rolled back (sessions need not record how to undo them);
  * - `rewind`: the eventlog after `to` was replaced by `events` (a rebase on the backend's events);
  * - `sync-status`: the sync state changed;
  * - `shutdown`: the leader stopped for good (`onSyncError: 'shutdown'`); the store shuts down.
@@ -84,7 +85,7 @@ export interface LeaderThread {
  * epoch increased by one: the leader drops every push of a session at an epoch it refused before.
  */
 export type LeaderMessage =
-  | { readonly _tag: 'advance'; readonly events: readonly EncodedEvent[] }
+  | { readonly _tag: 'advance'; readonly events: readonly EncodedEvent[]; readonly confirmed?: boolean }
   | { readonly _tag: 'rewind'; readonly to: SeqNum; readonly events: readonly EncodedEvent[] }
   | { readonly _tag: 'sync-status'; readonly status: LeaderSyncStatus }
   | { readonly _tag: 'shutdown'; readonly reason: string }

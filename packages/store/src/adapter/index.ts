@@ -1,6 +1,7 @@
 /**
  * The toolkit for adapter authors (`@cairn/store/adapter`): what a platform adapter needs to give a
- * store its databases and leader. App code does not need this module.
+ * store its databases and leader, plus the few helpers framework bindings (`@cairn/react`) share with
+ * the store. App code does not need this module.
  */
 export type {
   Adapter,
@@ -23,3 +24,5 @@ export { replayEventlog, type ReplayOptions } from '../materializer/replay.js'
 export { STORAGE_FORMAT_VERSION } from '../materializer/state-db.js'
 export type { BindValue, BindValues, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '../sqlite/sqlite-db.js'
 export { randomId } from '../utils/random-id.js'
+export { isLiveQueryDef } from '../live-queries/live-query-def.js'
+export { deepEqual } from '../utils/deep-equal.js'

@@ -26,9 +26,16 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS eventlog_client_only ON eventlog (seqNumGlobal, seqNumClient) WHERE seqNumClient > 0`,
 ]
 
-const INSERT = `INSERT INTO eventlog (seqNumGlobal, seqNumClient, seqNumRebaseGeneration, parentSeqNumGlobal,
-  parentSeqNumClient, parentSeqNumRebaseGeneration, name, argsJson, clientId, sessionId, timestamp)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_INTO = `INSERT INTO eventlog (seqNumGlobal, seqNumClient, seqNumRebaseGeneration, parentSeqNumGlobal,
+  parentSeqNumClient, parentSeqNumRebaseGeneration, name, argsJson, clientId, sessionId, timestamp) VALUES `
+const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+
+/**
+ * Rows per INSERT statement: one SQLite call per row costs more than the row itself, and 64 rows of
+ * 11 values stay far below SQLite's limit of bound values per statement.
+ */
+const ROWS_PER_INSERT = 64
+const insertSql = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => INSERT_INTO + Array(rows).fill(ROW).join(', '))
 
 interface EventlogRow {
   [column: string]: string | number
@@ -58,20 +65,26 @@ export const appendEvents = (db: SqliteDb, events: readonly EncodedEvent[]): voi
 
 /** Inserts events inside the caller's transaction. */
 export const insertEvents = (db: SqliteDb, events: readonly EncodedEvent[]): void => {
-  for (const event of events) {
-    db.execute(INSERT, [
-      event.seqNum.global,
-      event.seqNum.client,
-      event.seqNum.rebaseGeneration,
-      event.parentSeqNum.global,
-      event.parentSeqNum.client,
-      event.parentSeqNum.rebaseGeneration,
-      event.name,
-      JSON.stringify(event.args),
-      event.clientId,
-      event.sessionId,
-      event.timestamp,
-    ])
+  for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+    const end = Math.min(events.length, start + ROWS_PER_INSERT)
+    const values: (string | number)[] = []
+    for (let index = start; index < end; index++) {
+      const event = events[index]!
+      values.push(
+        event.seqNum.global,
+        event.seqNum.client,
+        event.seqNum.rebaseGeneration,
+        event.parentSeqNum.global,
+        event.parentSeqNum.client,
+        event.parentSeqNum.rebaseGeneration,
+        event.name,
+        JSON.stringify(event.args),
+        event.clientId,
+        event.sessionId,
+        event.timestamp,
+      )
+    }
+    db.execute(insertSql[end - start]!, values)
   }
 }
 

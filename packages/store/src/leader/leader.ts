@@ -75,7 +75,7 @@ const META_UPSTREAM_HEAD = 'upstreamHead'
  * it rewrites the eventlog, for the same reason.
  */
 export const makeLeader = (options: LeaderOptions): Leader => {
-  const { schema, eventlogDb, stateDb, log } = options
+  const { schema, eventlogDb, stateDb, log, onUnknownEvent } = options
   let clientId = readOrCreateMeta(eventlogDb, 'clientId', () => randomId(6))
   /** Ids this client gave up (taken by another installation): sessions may still commit with them. */
   const formerClientIds = new Set<string>()
@@ -125,16 +125,22 @@ export const makeLeader = (options: LeaderOptions): Leader => {
   }
 
   /**
-   * Materializes events into the persisted state, as one undo segment. After a rollback, `replay`
-   * says from where the state stands up to where the events apply (events the rollback undid too).
+   * Materializes events into the persisted state, as one undo segment unless `confirmed` (the backend
+   * confirmed them: they are never rolled back). After a rollback, `replay` says from where the state
+   * stands up to where the events apply (events the rollback undid too).
    */
-  const materialize = (events: readonly EncodedEvent[], replay?: { readonly from: SeqNum; readonly to: SeqNum }): void =>
+  const materialize = (
+    events: readonly EncodedEvent[],
+    options: { readonly replay?: { readonly from: SeqNum; readonly to: SeqNum }; readonly confirmed?: boolean } = {},
+  ): void =>
     writeState((db) => {
+      const { replay, confirmed = false } = options
       const all = replay === undefined ? events : [...eventsBetween(replay.from, replay.to), ...events]
       if (all.length === 0) return
-      undoLog?.beforeWrite(replay?.from ?? readStateHead(db))
-      materializeStoredEvents(db, schema, all, options.onUnknownEvent, new Set())
-      if (undoLog !== undefined) {
+      const recording = undoLog !== undefined && !confirmed
+      if (recording) undoLog.beforeWrite(replay?.from ?? readStateHead(db))
+      materializeStoredEvents(db, schema, all, onUnknownEvent, new Set())
+      if (recording) {
         undoLog.afterWrite(all.at(-1)!.seqNum, all.length)
         undoLog.cut()
       }
@@ -196,8 +202,8 @@ export const makeLeader = (options: LeaderOptions): Leader => {
       local = [...result.state.local]
       if (appended.length > 0) {
         head = appended.at(-1)!.seqNum
-        materialize(appended)
-        broadcast({ _tag: 'advance', events: appended })
+        materialize(appended, { confirmed: true })
+        broadcast({ _tag: 'advance', events: appended, confirmed: true })
       }
     } else {
       const to = result.rollback[0]!.parentSeqNum
@@ -215,7 +221,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
       upstreamHead = newUpstreamHead
       local = [...result.state.local]
       head = events.at(-1)!.seqNum
-      if (reachedState !== undefined) materialize(events, { from: reachedState, to })
+      if (reachedState !== undefined) materialize(events, { replay: { from: reachedState, to } })
       broadcast({ _tag: 'rewind', to, events })
     }
     writeState((db) => pruneUndoSegments(db, upstreamHead))
@@ -227,7 +233,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
   if (undoLog !== undefined && local.length > 0) {
     const oldest = oldestUndoPoint(stateDb!)
     if (oldest === undefined || compareSeqNum(oldest, upstreamHead) > 0) {
-      writeState((db) => materialize([], { from: rollBackState(db, schema, upstreamHead), to: head }))
+      writeState((db) => materialize([], { replay: { from: rollBackState(db, schema, upstreamHead), to: head } }))
     }
   }
 

@@ -38,6 +38,8 @@ export interface SessionSyncHost {
   readonly undoLog: UndoLog
   head(): SeqNum
   setHead(head: SeqNum): void
+  /** Closes the open undo segment soon (it grew large). */
+  scheduleUndoCut(): void
   /** Refreshes the queries reading `tables` (all queries for `'all'`). */
   refresh(tables: ReadonlySet<string> | 'all'): void
   onUnknownEvent(event: EncodedEvent): void
@@ -142,7 +144,7 @@ export class SessionSync {
   #handle(message: LeaderMessage): void {
     switch (message._tag) {
       case 'advance':
-        this.#advance(message.events)
+        this.#advance(message.events, message.confirmed === true)
         break
       case 'rewind':
         this.#rewind(message.to, message.events, this.#pending)
@@ -158,7 +160,7 @@ export class SessionSync {
   }
 
   /** The leader appended `events`: this session's pending ones coming back first, unless it dropped them. */
-  #advance(events: readonly EncodedEvent[]): void {
+  #advance(events: readonly EncodedEvent[], confirmed: boolean): void {
     let echoed = 0
     while (echoed < events.length && echoed < this.#pending.length && sameEvent(events[echoed]!, this.#pending[echoed]!)) echoed++
     if (echoed > 0) {
@@ -167,19 +169,32 @@ export class SessionSync {
     }
     const upstream = events.slice(echoed)
     if (upstream.length === 0) return
-    if (this.#pending.length === 0) this.#apply(upstream)
+    if (this.#pending.length === 0) this.#apply(upstream, confirmed)
     else this.#rewind(this.#leaderHead, upstream, this.#pending)
   }
 
-  /** Materializes events that follow the session's head (no pending events in between). */
-  #apply(events: readonly EncodedEvent[]): void {
+  /**
+   * Materializes events that follow the session's head (no pending events in between). Events the
+   * backend confirmed are never rolled back: the open undo segment is closed before them and they
+   * are not recorded (nor kept in the history), which keeps catching up cheap.
+   */
+  #apply(events: readonly EncodedEvent[], confirmed: boolean): void {
     const { db, schema, undoLog } = this.#host
     const written = new Set<string>()
-    undoLog.beforeWrite(this.#host.head())
-    materializeStoredEvents(db, schema, events, (event) => this.#host.onUnknownEvent(event), written)
     const head = events.at(-1)!.seqNum
-    undoLog.afterWrite(head, events.length)
-    for (const event of events) this.#history.push(event)
+    if (confirmed) {
+      undoLog.cut()
+      materializeStoredEvents(db, schema, events, (event) => this.#host.onUnknownEvent(event), written)
+      // Everything up to here is confirmed: count this session's events among them, then forget them.
+      this.#countOwnConfirmed(this.#status.confirmedHead, head, [...this.#history, ...events])
+      this.#history = []
+    } else {
+      undoLog.beforeWrite(this.#host.head())
+      materializeStoredEvents(db, schema, events, (event) => this.#host.onUnknownEvent(event), written)
+      undoLog.afterWrite(head, events.length)
+      for (const event of events) this.#history.push(event)
+      if (undoLog.openEvents >= MAX_UNDO_SEGMENT_EVENTS) this.#host.scheduleUndoCut()
+    }
     this.#leaderHead = head
     this.#host.setHead(head)
     this.#host.refresh(written)
@@ -216,10 +231,7 @@ export class SessionSync {
     const before = this.#status.confirmedHead
     this.#status = status
     if (compareSeqNum(status.confirmedHead, before) <= 0) return
-    for (const event of this.#history) {
-      if (event.sessionId !== this.#host.sessionId || event.seqNum.client > 0) continue
-      if (compareSeqNum(event.seqNum, before) > 0 && compareSeqNum(event.seqNum, status.confirmedHead) <= 0) this.#ownConfirmed++
-    }
+    this.#countOwnConfirmed(before, status.confirmedHead, this.#history)
     this.prune()
     const waiters = this.#confirmationWaiters
     this.#confirmationWaiters = waiters.filter((waiter) => waiter.target > this.#ownConfirmed)
@@ -227,6 +239,15 @@ export class SessionSync {
     if (status.connection === 'failed') {
       for (const waiter of this.#confirmationWaiters) waiter.reject(this.#unavailable())
       this.#confirmationWaiters = []
+    }
+  }
+
+  /** Counts this session's synced events in `events` (in log order) after `after` up to `upTo`. */
+  #countOwnConfirmed(after: SeqNum, upTo: SeqNum, events: readonly EncodedEvent[]): void {
+    for (let index = firstAfter(events, after); index < events.length; index++) {
+      const event = events[index]!
+      if (compareSeqNum(event.seqNum, upTo) > 0) break
+      if (event.sessionId === this.#host.sessionId && event.seqNum.client === 0) this.#ownConfirmed++
     }
   }
 
@@ -261,6 +282,24 @@ export class SessionSync {
     this.#lastReported = status
     for (const listener of this.#statusListeners) listener(status)
   }
+}
+
+/**
+ * Events after which the open undo segment is closed. Rebase undoes whole segments and replays the
+ * confirmed events among them, so this bounds the replay (and the events kept to replay).
+ */
+export const MAX_UNDO_SEGMENT_EVENTS = 1_000
+
+/** The index of the first event after `seqNum` in `events` (in log order). */
+const firstAfter = (events: readonly EncodedEvent[], seqNum: SeqNum): number => {
+  let low = 0
+  let high = events.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (compareSeqNum(events[middle]!.seqNum, seqNum) <= 0) low = middle + 1
+    else high = middle
+  }
+  return low
 }
 
 /** A session's own event coming back from the leader: the same session, position and name. */

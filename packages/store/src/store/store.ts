@@ -17,7 +17,7 @@ import { encodeEventArgs, SessionIdSymbol, type LiveStoreSchema } from '../schem
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError, MaterializerError, StoreShutdownError, UnknownEventError } from './errors.js'
 import { QueryRegistry } from './query-registry.js'
-import { SessionSync, type SyncStatus } from './session-sync.js'
+import { MAX_UNDO_SEGMENT_EVENTS, SessionSync, type SyncStatus } from './session-sync.js'
 
 /** An event ready to commit, as an event definition returns it: `events.todoCreated({ ... })`. */
 export interface CommittableEvent {
@@ -131,6 +131,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         setHead: (head) => {
           this.head = head
         },
+        scheduleUndoCut: () => this.scheduleUndoCut(),
         refresh: (tables) => this.refreshTables(tables === 'all' ? new Set(this.tableRefs.keys()) : tables),
         onUnknownEvent,
         shutdown: (reason) => {
@@ -389,7 +390,15 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
 
   private prepareEvent(event: CommittableEvent): PreparedEvent {
     const def = this.schema.eventsByName.get(event?.name)
-    if (def === undefined) throw new UnknownEventError(String(event?.name))
+    if (def === undefined) {
+      if (isQueryBuilder(event) || isTableDef(event)) {
+        throw new InvalidArgumentError(
+          'store.commit takes events (e.g. events.todoCreated({ ... })), not table writes: commit an event ' +
+            'and let its materializer return the write (tables.todos.insert(...)).',
+        )
+      }
+      throw new UnknownEventError(String(event?.name))
+    }
     const args = withSessionId(event.args, this.sessionId)
     return { name: def.name, args, encodedArgs: encodeEventArgs(def, args), clientOnly: def.options.clientOnly }
   }
@@ -465,11 +474,6 @@ interface PreparedEvent {
   readonly clientOnly: boolean
 }
 
-/**
- * Events after which the open undo segment is closed. Rebase undoes whole segments and replays the
- * confirmed events among them, so this bounds the replay (and the events kept to replay).
- */
-const MAX_UNDO_SEGMENT_EVENTS = 1_000
 
 /** Replaces a `SessionIdSymbol` id (client documents) with the session's id before storing. */
 const withSessionId = (args: unknown, sessionId: string): unknown =>

@@ -28,6 +28,7 @@ describe('documentation examples', () => {
       'packages/adapter-node/README.md',
       'packages/sync-server/README.md',
       'packages/sync-ws/README.md',
+      'packages/react/README.md',
     ]) {
       expect(sources).toContain(readme)
     }

@@ -72,6 +72,13 @@ describe('bad input changes nothing', () => {
     expect(() => s.commit({ name: 'v1.Nope', args: {} })).toThrowError(expect.objectContaining({ _tag: 'UnknownEventError' }))
   })
 
+  it('a table write given to commit is refused with a message that says to commit an event', async () => {
+    const s = await store()
+    const write = tables.todos.insert({ id: 'a', text: 'A' }) as never
+    expect(() => s.commit(write)).toThrowError(expect.objectContaining({ _tag: 'InvalidArgumentError', message: expect.stringMatching(/takes events/) }))
+    expect(s.query(tables.todos.count())).toBe(0)
+  })
+
   it('a failing materializer rolls back the whole commit', async () => {
     const s = await store()
     s.commit(events.todoCreated({ id: 'a', text: 'keep me' }))
