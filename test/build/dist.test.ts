@@ -80,7 +80,7 @@ describe('built packages', () => {
     expect(report.resolved['@cairn/sqlite']).toMatch(/\/packages\/sqlite\/dist\/index\.js$/)
     expect(report.resolved['@cairn/adapter-node']).toMatch(/\/packages\/adapter-node\/dist\/index\.js$/)
     expect(report.sqliteExports).toContain('loadSqlite')
-    expect(report.adapterToolkitExports).toEqual(expect.arrayContaining(['makeLocalLeader', 'ROOT_SEQ_NUM', 'compareSeqNum']))
+    expect(report.adapterToolkitExports).toEqual(expect.arrayContaining(['makeLeader', 'ROOT_SEQ_NUM', 'compareSeqNum']))
     expect(report.isStore).toBe(true)
     expect(report.rows).toEqual([
       { id: 'a', text: 'Buy milk', completed: true, deletedAt: null },
