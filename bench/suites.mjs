@@ -175,7 +175,7 @@ export const suites = [
   },
   {
     name: 'sync',
-    title: 'Sync server (@cairn/sync-server, SQLite storage, WebSocket clients on 127.0.0.1) — Cairn only',
+    title: 'Sync (@cairn/sync-server, SQLite storage unless stated, WebSocket clients on 127.0.0.1) — Cairn only',
     cairn: 'cairn/sync.mjs', // no peer: LiveStore has no self-hosted sync server to compare with
     scenarios: [
       {
@@ -187,6 +187,17 @@ export const suites = [
           { key: 'batchMedianMs', label: 'push of 100 → ack, median', unit: 'ms' },
           { key: 'singleMedianMs', label: 'single-event push → ack, median of 500', unit: 'ms' },
           { key: 'singleP99Ms', label: 'single-event push → ack, p99', unit: 'ms' },
+        ],
+      },
+      {
+        name: 'ingest-postgres',
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'eventsPerSec', label: 'Postgres: 20k events, pushes of 100, each awaiting its ack', unit: 'events/s' },
+          { key: 'batchedMs', label: 'Postgres: 20k events in pushes of 100, total', unit: 'ms' },
+          { key: 'batchMedianMs', label: 'Postgres: push of 100 → ack, median', unit: 'ms' },
+          { key: 'singleMedianMs', label: 'Postgres: single-event push → ack, median of 500', unit: 'ms' },
+          { key: 'singleP99Ms', label: 'Postgres: single-event push → ack, p99', unit: 'ms' },
         ],
       },
       {
@@ -216,6 +227,26 @@ export const suites = [
           { key: 'kbPerConnectionNoPull', label: 'server RSS per connected client, no pull', unit: 'KB' },
           { key: 'rssKBAt0', label: 'server process RSS, 0 clients (after gc)', unit: 'KB' },
           { key: 'rssKBAt1k', label: 'server process RSS, 1k clients with live pulls', unit: 'KB' },
+        ],
+      },
+      {
+        name: 'store-fanout',
+        timeoutMs: 240_000,
+        metrics: [
+          { key: 'deliveryP50Ms', label: 'store commit → subscribers of 99 other stores, p50 of 19,800', unit: 'ms' },
+          { key: 'deliveryP99Ms', label: 'store commit → subscribers of 99 other stores, p99', unit: 'ms', goal: { max: 50 } },
+          { key: 'deliveryMaxMs', label: 'store commit → subscribers of 99 other stores, max', unit: 'ms' },
+          { key: 'kbPerStore', label: 'RSS per synced in-memory store (100 in one process)', unit: 'KB' },
+          { key: 'heapKBPerStore', label: 'JS heap per synced in-memory store', unit: 'KB' },
+        ],
+      },
+      {
+        name: 'store-catchup',
+        timeoutMs: 240_000,
+        metrics: [
+          { key: 'catchupMs', label: 'new store, blocking initial sync of 100k events → ready + count', unit: 'ms', goal: { max: 3000 } },
+          { key: 'eventsPerSec', label: 'store catch-up rate', unit: 'events/s' },
+          { key: 'rssMB', label: 'RSS of the caught-up store process (after gc)', unit: 'MB' },
         ],
       },
     ],

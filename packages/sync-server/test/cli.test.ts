@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBundlesBuilt, repoRoot } from '../../../test/build/helpers.js'
 import { cleanupTempDirs, makeEvents, RawClient, readAll, tempDir } from './helpers.js'
-import { findPostgresBin, startPostgres, type PostgresServer } from './postgres-harness.js'
+import { findPostgresBin, startPostgres, type PostgresServer } from '../../../test/support/postgres.mjs'
 
 const bin = join(repoRoot, 'packages', 'sync-server', 'bin', 'cairn-sync-server.mjs')
 

@@ -6,7 +6,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSyncServer, openPostgresStorage, type SyncServer } from '../src/index.js'
 import { makeEvents, RawClient, readAll } from './helpers.js'
-import { findPostgresBin, startPostgres, type PostgresServer } from './postgres-harness.js'
+import { findPostgresBin, startPostgres, type PostgresServer } from '../../../test/support/postgres.mjs'
 
 const pgBin = findPostgresBin()
 if (pgBin === undefined) console.warn('[postgres.test] PostgreSQL binaries not found under /usr/lib/postgresql/*/bin: multi-server tests skipped.')

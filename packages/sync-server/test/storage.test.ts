@@ -15,7 +15,7 @@ import {
   type SyncStorage,
 } from '../src/index.js'
 import { cleanupTempDirs, makeEvents, tempDir } from './helpers.js'
-import { findPostgresBin, freePort, startPostgres, type PostgresServer } from './postgres-harness.js'
+import { findPostgresBin, freePort, startPostgres, type PostgresServer } from '../../../test/support/postgres.mjs'
 
 afterAll(cleanupTempDirs)
 

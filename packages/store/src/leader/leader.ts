@@ -109,8 +109,18 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     for (const listener of listeners) listener(message)
   }
 
+  /** Reports a change of the sync state to the sessions (with the confirmed head as it is now). */
   const setStatus = (changes: Partial<LeaderSyncStatus>): void => {
-    status = { ...status, ...changes }
+    const next = { ...status, ...changes, confirmedHead: upstreamHead }
+    if (
+      next.connection === status.connection &&
+      next.backendHead === status.backendHead &&
+      next.error === status.error &&
+      compareSeqNum(next.confirmedHead, status.confirmedHead) === 0
+    ) {
+      return
+    }
+    status = next
     broadcast({ _tag: 'sync-status', status })
   }
 
@@ -225,7 +235,6 @@ export const makeLeader = (options: LeaderOptions): Leader => {
       broadcast({ _tag: 'rewind', to, events })
     }
     writeState((db) => pruneUndoSegments(db, upstreamHead))
-    setStatus({ confirmedHead: upstreamHead })
   }
 
   // Unconfirmed events written while the store ran without sync have no undo segments; a rebase

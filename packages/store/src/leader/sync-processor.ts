@@ -18,9 +18,12 @@ export interface SyncProcessorOptions {
   readonly rememberBackendId: (backendId: string) => void
   /** The leader's current sync state. */
   readonly state: () => SyncState
-  /** Applies a merge of backend events (materializes, rewrites the eventlog, tells the sessions). */
+  /**
+   * Applies a merge of backend events (materializes, rewrites the eventlog, tells the sessions); the
+   * next `setStatus` reports the new confirmed head.
+   */
   readonly applyMerge: (result: Exclude<MergeResult, { _tag: 'reject' }>) => void
-  readonly setStatus: (changes: Partial<LeaderSyncStatus>) => void
+  readonly setStatus: (changes: Partial<Omit<LeaderSyncStatus, 'confirmedHead'>>) => void
   /** Stops the store for good (`onSyncError: 'shutdown'`). */
   readonly shutdown: (reason: string) => void
   /**

@@ -3,7 +3,7 @@ import type { EncodedEvent } from '../eventlog/event.js'
 import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
 import { pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
 import { materializeStoredEvents } from '../materializer/replay.js'
-import { oldestUndoPoint } from '../materializer/state-db.js'
+import { readUndoSegments } from '../materializer/state-db.js'
 import type { UndoLog } from '../materializer/undo-log.js'
 import type { LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
@@ -66,6 +66,8 @@ export class SessionSync {
   #epoch = 0
   /** Every event in the session's state after the start of its oldest undo segment. */
   #history: EncodedEvent[]
+  /** The closed undo segments in the state database (`__cairn_undo`), oldest first. */
+  #segments: { readonly after: SeqNum; readonly upTo: SeqNum }[]
   #status: LeaderSyncStatus
   #ownCommitted = 0
   #ownConfirmed = 0
@@ -78,6 +80,7 @@ export class SessionSync {
     this.#host = host
     this.#leaderHead = host.head()
     this.#history = [...recentEvents]
+    this.#segments = readUndoSegments(host.db).map(({ after, upTo }) => ({ after, upTo }))
     this.#status = { connection: 'off', confirmedHead: ROOT_SEQ_NUM, backendHead: undefined, error: undefined }
     this.#unsubscribe = host.leader.subscribe((message) => this.#receive(message))
   }
@@ -183,7 +186,7 @@ export class SessionSync {
     const written = new Set<string>()
     const head = events.at(-1)!.seqNum
     if (confirmed) {
-      undoLog.cut()
+      this.cutUndoSegment()
       materializeStoredEvents(db, schema, events, (event) => this.#host.onUnknownEvent(event), written)
       // Everything up to here is confirmed: count this session's events among them, then forget them.
       this.#countOwnConfirmed(this.#status.confirmedHead, head, [...this.#history, ...events])
@@ -206,8 +209,9 @@ export class SessionSync {
    */
   #rewind(to: SeqNum, upstream: readonly EncodedEvent[], pending: readonly EncodedEvent[]): void {
     const { db, schema, undoLog } = this.#host
-    undoLog.cut()
+    this.cutUndoSegment()
     const reached = rollBackState(db, schema, to)
+    this.#segments = this.#segments.filter((segment) => compareSeqNum(segment.upTo, to) <= 0)
     const replay = this.#history.filter((event) => compareSeqNum(event.seqNum, reached) > 0 && compareSeqNum(event.seqNum, to) <= 0)
     const rebased = pending.length === 0 ? [] : renumber(pending, upstream.at(-1)?.seqNum ?? to)
     const all = [...replay, ...upstream, ...rebased]
@@ -232,7 +236,7 @@ export class SessionSync {
     this.#status = status
     if (compareSeqNum(status.confirmedHead, before) <= 0) return
     this.#countOwnConfirmed(before, status.confirmedHead, this.#history)
-    this.prune()
+    this.#prune()
     const waiters = this.#confirmationWaiters
     this.#confirmationWaiters = waiters.filter((waiter) => waiter.target > this.#ownConfirmed)
     for (const waiter of waiters) if (waiter.target <= this.#ownConfirmed) waiter.resolve()
@@ -251,16 +255,29 @@ export class SessionSync {
     }
   }
 
+  /** Closes the open undo segment (see UndoLog.cut) and drops what can no longer be needed. */
+  cutUndoSegment(): void {
+    const segment = this.#host.undoLog.cut()
+    if (segment !== undefined) this.#segments.push(segment)
+    this.#prune()
+  }
+
   /**
    * Drops undo segments (and their history) the session can no longer need: those ending at or
    * before the backend's confirmed head, or without a backend, the leader's head (the leader never
-   * rewinds then). Call after cutting a segment.
+   * rewinds then). The segments are mirrored in memory so that this costs no query when there is
+   * nothing to drop (it runs on every confirmation).
    */
-  prune(): void {
+  #prune(): void {
     const { db, undoLog } = this.#host
     const point = this.#status.connection === 'off' ? this.#leaderHead : this.#status.confirmedHead
-    pruneUndoSegments(db, point)
-    const oldest = oldestUndoPoint(db) ?? undoLog.openAfter ?? this.#host.head()
+    const first = this.#segments.findIndex((segment) => compareSeqNum(segment.upTo, point) > 0)
+    const prunable = first === -1 ? this.#segments.length : first
+    if (prunable > 0) {
+      pruneUndoSegments(db, point)
+      this.#segments = this.#segments.slice(prunable)
+    }
+    const oldest = this.#segments[0]?.after ?? undoLog.openAfter ?? this.#host.head()
     let drop = 0
     while (drop < this.#history.length && compareSeqNum(this.#history[drop]!.seqNum, oldest) <= 0) drop++
     if (drop > 0) this.#history = this.#history.slice(drop)

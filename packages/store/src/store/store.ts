@@ -384,8 +384,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
 
   private cutUndoSegment(): void {
     this.undoCutScheduled = false
-    this.undoLog.cut()
-    this.sync.prune()
+    this.sync.cutUndoSegment()
   }
 
   private prepareEvent(event: CommittableEvent): PreparedEvent {

@@ -341,6 +341,45 @@ const SERVER_DECODERS: Readonly<Record<string, Decoder>> = Object.fromEntries(
   Object.entries(SERVER_SCHEMAS).map(([type, schema]) => [type, decoderOf(schema)]),
 )
 
+/** The field of a message that carries events, if any. */
+const EVENT_FIELDS = ['events', 'missing'] as const
+
+const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length >= 1 && value.length <= max
+
+/**
+ * An event as `SyncEventSchema` decodes it (unknown fields dropped), or `undefined` when a plain
+ * check cannot vouch for it. The check accepts a subset of what the schema accepts, so a message
+ * it passes decodes the same either way.
+ */
+const checkedEvent = (event: unknown): SyncEventMessage | undefined => {
+  if (!isRecord(event) || !Object.hasOwn(event, 'args')) return undefined
+  const { name, args, seqNum, parentSeqNum, clientId, sessionId, timestamp } = event
+  if (!isText(name, 256) || !isText(clientId, 64) || !isText(sessionId, 128)) return undefined
+  if (!Number.isSafeInteger(seqNum) || (seqNum as number) < 1) return undefined
+  if (!Number.isSafeInteger(parentSeqNum) || (parentSeqNum as number) < 0) return undefined
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) return undefined
+  return { name, args, seqNum: seqNum as number, parentSeqNum: parentSeqNum as number, clientId, sessionId, timestamp }
+}
+
+/**
+ * Decodes a message that carries events by checking its events with plain code and only the rest
+ * with its schema: the schema decoder costs ~8 µs per event, which dominated a client catching up.
+ * `undefined` when the message has no events or a plain check fails (the schema then says why).
+ */
+const decodeEventsFast = (decode: Decoder, value: Record<string, unknown>): unknown => {
+  const field = EVENT_FIELDS.find((name) => Array.isArray(value[name]))
+  if (field === undefined) return undefined
+  const events: SyncEventMessage[] = []
+  for (const event of value[field] as unknown[]) {
+    const checked = checkedEvent(event)
+    if (checked === undefined) return undefined
+    events.push(checked)
+  }
+  const envelope = decode({ ...value, [field]: events.slice(0, 1) })
+  if (!Result.isSuccess(envelope)) return undefined
+  return { ...(envelope.success as Record<string, unknown>), [field]: events }
+}
+
 const decodeWith = <M>(side: 'client' | 'server', schemas: Readonly<Record<string, Decoder>>, input: unknown): DecodeResult<M> => {
   let value = input
   if (typeof input === 'string') {
@@ -392,6 +431,8 @@ const decodeWith = <M>(side: 'client' | 'server', schemas: Readonly<Record<strin
       requestId,
     )
   }
+  const fast = decodeEventsFast(decode, value)
+  if (fast !== undefined) return { ok: true, message: fast as M }
   const result = decode(value)
   if (Result.isSuccess(result)) return { ok: true, message: result.success as M }
   const issues = issuesOf(result.failure, value)

@@ -204,6 +204,31 @@ describe('decodeServerMessage', () => {
     expect(failure(decodeServerMessage({ v: 3, type: 'welcome' })).code).toBe('version-mismatch')
     expect(failure(decodeServerMessage({ v: 3, type: 'welcome' })).message).toMatch(/Update the sync server/)
   })
+
+  it('decodes event batches like the schema does at every boundary: fields dropped, the offending one named', () => {
+    const batch = (events: unknown[]) => ({ v: 1, type: 'events', requestId: 'r', events, head: 9, caughtUp: true, extra: 1 })
+    const edge = event(1, { name: 'n'.repeat(256), clientId: 'c'.repeat(64), sessionId: 's'.repeat(128), parentSeqNum: 0, args: null })
+    expect(decodeServerMessage(batch([{ ...edge, unknown: true }]))).toEqual({
+      ok: true,
+      message: { v: 1, type: 'events', requestId: 'r', events: [edge], head: 9, caughtUp: true },
+    })
+    const cases: Array<[Partial<Record<keyof SyncEvent, unknown>>, string]> = [
+      [{ name: 'n'.repeat(257) }, 'events[1].name'],
+      [{ name: '' }, 'events[1].name'],
+      [{ seqNum: 0 }, 'events[1].seqNum'],
+      [{ seqNum: 1.5 }, 'events[1].seqNum'],
+      [{ parentSeqNum: -1 }, 'events[1].parentSeqNum'],
+      [{ clientId: 'c'.repeat(65) }, 'events[1].clientId'],
+      [{ sessionId: 7 }, 'events[1].sessionId'],
+      [{ timestamp: Number.POSITIVE_INFINITY }, 'events[1].timestamp'],
+    ]
+    for (const [over, field] of cases) {
+      expect(failure(decodeServerMessage(batch([event(1), { ...event(2), ...over }]))).field, field).toBe(field)
+    }
+    const { args: _args, ...withoutArgs } = event(2)
+    expect(failure(decodeServerMessage(batch([event(1), withoutArgs]))).field).toBe('events[1].args')
+    expect(failure(decodeServerMessage({ ...batch([event(1)]), head: -1 })).field).toBe('head')
+  })
 })
 
 describe('checkPushEvents', () => {
