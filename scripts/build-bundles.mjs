@@ -141,8 +141,10 @@ async function bundlePackage(pkgDir) {
   }
   const distDir = join(pkgDir, 'dist')
   const warnings = []
+  const entryModules = new Map(Object.entries(input).map(([out, source]) => [source, out]))
   const build = await rolldown({
     input,
+    plugins: [separateEntryModules(name, pkgDir, entryModules)],
     cwd: pkgDir,
     platform: 'node',
     tsconfig: join(pkgDir, 'tsconfig.json'),
@@ -174,6 +176,7 @@ async function bundlePackage(pkgDir) {
       for (const spec of [...chunk.imports, ...chunk.dynamicImports]) {
         if (chunks.some((c) => c.fileName === spec) || isBuiltin(spec)) continue
         const pkg = packageNameOf(spec)
+        if (pkg === name) continue // a separate entry of this package (see separateEntryModules)
         if (pkg === null || !dependencies.has(pkg) || bundled.has(pkg))
           throw new Error(`${name}: ${chunk.fileName} imports ${spec}, which is not a dependency of ${name}`)
       }
@@ -189,6 +192,31 @@ async function bundlePackage(pkgDir) {
     return chunks.map((c) => ({ fileName: c.fileName, bytes: Buffer.byteLength(c.code) }))
   } finally {
     await build.close()
+  }
+}
+
+/**
+ * Imports of a module that is itself an entry of the package (e.g. `./effect-schema.js`, the
+ * entry `@cairn/store/schema`) become imports of that entry by package name instead of copies of
+ * the module. Why: bundling `export * as Schema from './effect-schema.js'` (which does
+ * `export * from 'effect/Schema'`) makes rolldown build the namespace object at run time, copying
+ * every export of effect/Schema into it — apps' bundlers can then not drop the parts of effect they
+ * do not use (~100 KB gzipped in a browser app instead of ~25 KB). Only entries listed in
+ * SEPARATE_ENTRIES are treated this way.
+ */
+const SEPARATE_ENTRIES = { '@cairn/store': ['schema'] }
+
+function separateEntryModules(name, pkgDir, entryModules) {
+  const separate = new Set(SEPARATE_ENTRIES[name] ?? [])
+  return {
+    name: 'cairn-separate-entries',
+    async resolveId(specifier, importer, options) {
+      if (importer === undefined || !specifier.startsWith('.')) return null
+      const resolved = await this.resolve(specifier, importer, { ...options, skipSelf: true })
+      const out = resolved === null ? undefined : entryModules.get(resolved.id)
+      if (out === undefined || !separate.has(out)) return null
+      return { id: `${name}/${out}`, external: true }
+    },
   }
 }
 
