@@ -98,7 +98,7 @@ const boot = (n) => async (side) =>
 const listFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
 
-const gzKB = (bytes) => round(gzipSync(bytes, { level: 9 }).length / 1024, 1)
+const gzKB = (bytes) => round(gzipSync(bytes, { level: 9 }).length / 1024, 3)
 
 /**
  * Builds bench/cairn/web-minimal with Vite (minified, production) and measures gzip -9 sizes. The
@@ -130,7 +130,7 @@ async function bundle() {
     const files = listFiles(outDir).map((file) => ({ file, name: file.slice(outDir.length + 1), bytes: readFileSync(file) }))
     progress(files.map((f) => `${f.name} ${round(f.bytes.length / 1024, 1)} KB, ${gzKB(f.bytes)} KB gz`).join('\n'))
     const js = files.filter((f) => f.name.endsWith('.js'))
-    const sum = (list) => round(list.reduce((n, f) => n + gzipSync(f.bytes, { level: 9 }).length, 0) / 1024, 1)
+    const sum = (list) => round(list.reduce((n, f) => n + gzipSync(f.bytes, { level: 9 }).length, 0) / 1024, 3)
     const byName = new Map(js.map((f) => [f.name, f]))
     // The JS a context loads: its entry and, transitively, the chunks it imports statically.
     const closure = (entry) => {
