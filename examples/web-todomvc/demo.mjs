@@ -25,16 +25,17 @@ const { values } = parseArgs({
 const port = Number(values.port)
 const dataDir = resolve(values['data-dir'])
 
-// Set first, so that Ctrl-C during the build or the start-up also ends the demo cleanly (the
-// start-up checks `stopping` when it is done).
+// Set first, so that Ctrl-C during the build or the start-up also ends the demo cleanly: the build
+// can just stop (buildViteApp releases its lock on exit); a server being created is closed once it is.
 let server
+let starting = false
 let stopping = false
 const stop = async (signal) => {
   if (stopping) return
   stopping = true
   console.log(`\n${signal}: stopping the demo…`)
-  if (server === undefined) return
-  await server.close()
+  if (starting) return
+  await server?.close()
   process.exit(0)
 }
 process.on('SIGINT', () => void stop('SIGINT'))
@@ -50,10 +51,10 @@ const dist = await buildViteApp({
     ...['store', 'sqlite', 'adapter-web', 'react', 'sync-ws'].map((name) => join(repoRoot, 'packages', name, 'src')),
   ],
 })
-if (stopping) process.exit(0)
 
 mkdirSync(dataDir, { recursive: true })
 const dbFile = join(dataDir, 'sync.db')
+starting = true
 try {
   server = await createSyncServer({
     port,
@@ -66,6 +67,7 @@ try {
   console.error(`Cannot start the sync server on ${values.host}:${port}: ${error instanceof Error ? error.message : String(error)}${hint}`)
   process.exit(1)
 }
+starting = false
 if (stopping) {
   await server.close()
   process.exit(0)

@@ -50,6 +50,9 @@ export const buildViteApp = async ({ name, root, inputs, configFile = false }) =
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
+  const release = () => rmSync(lock, { recursive: true, force: true })
+  // A process that exits mid-build (Ctrl-C on the demo) must not make the next run wait for its lock.
+  process.on('exit', release)
   try {
     if (existsSync(join(outDir, 'index.html'))) return outDir
     for (const old of readdirSync(base)) if (!old.endsWith('.lock')) rmSync(join(base, old), { recursive: true, force: true })
@@ -83,7 +86,8 @@ export const buildViteApp = async ({ name, root, inputs, configFile = false }) =
     renameSync(building, outDir)
     return outDir
   } finally {
-    rmSync(lock, { recursive: true, force: true })
+    release()
+    process.off('exit', release)
   }
 }
 

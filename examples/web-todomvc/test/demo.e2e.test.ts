@@ -220,4 +220,16 @@ describe.skipIf(!hasChromium)('npm run demo: the web TodoMVC in Chromium, synced
     expect(demo.output()).toMatch(/SIGINT: stopping the demo/)
     expect(groupAlive(demo.child.pid!)).toBe(false)
   })
+
+  test('started again on the same data directory, it still has the events; SIGTERM stops it too', async () => {
+    demo = await startDemo(dataDir)
+    // A new window (an empty browser profile) gets the todos from the server's database.
+    const page = await openWindow('shared')
+    await expect.poll(() => texts(page)).toEqual(['from A', 'from B'])
+    await page.context().close()
+    process.kill(-demo.child.pid!, 'SIGTERM')
+    expect(await demo.exited).toEqual({ code: 0, signal: null })
+    expect(demo.output()).toMatch(/SIGTERM: stopping the demo/)
+    expect(groupAlive(demo.child.pid!)).toBe(false)
+  })
 })
