@@ -15,13 +15,20 @@ import { buildViteApp, repoRoot, staticFiles } from '../../scripts/lib/vite-app.
 
 const appDir = fileURLToPath(new URL('.', import.meta.url))
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8787' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'data-dir': { type: 'string', default: join(repoRoot, '.demo-data') },
-  },
-})
+const USAGE = 'Usage: npm run demo -- [--port 8787] [--host 127.0.0.1] [--data-dir .demo-data]'
+let values
+try {
+  ;({ values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: join(repoRoot, '.demo-data') },
+    },
+  }))
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`)
+  process.exit(2)
+}
 const port = Number(values.port)
 const dataDir = resolve(values['data-dir'])
 
