@@ -4,6 +4,7 @@ import { unstable_batchedUpdates as batchUpdates } from 'react-dom'
 import { Footer } from './components/Footer.js'
 import { Header } from './components/Header.js'
 import { MainSection } from './components/MainSection.js'
+import { SyncStatus } from './components/SyncStatus.js'
 import { schema } from './livestore/schema.js'
 
 export interface RootProps {
@@ -36,6 +37,7 @@ export const Root = ({ adapter, storeId = 'web-todomvc', boot }: RootProps) => (
       <Footer />
     </section>
     <footer className="info">
+      <SyncStatus />
       <p>Double-click to edit a todo</p>
       <p>
         Part of <a href="https://todomvc.com">TodoMVC</a>

@@ -4,8 +4,11 @@ import { adapter } from './adapter.js'
 import { Root } from './Root.js'
 import './todomvc.css'
 
+// `?store=<name>` opens another list (another store, synced on its own); default: `web-todomvc`.
+const storeId = new URLSearchParams(location.search).get('store') ?? 'web-todomvc'
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Root adapter={adapter} />
+    <Root adapter={adapter} storeId={storeId} />
   </StrictMode>,
 )

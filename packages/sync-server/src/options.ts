@@ -1,5 +1,5 @@
 // The options of createSyncServer and the server it returns: types, defaults and validation.
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { DEFAULT_LIMITS, type SyncEvent, type SyncLimits } from '@cairn/store/sync'
 import { InvalidSyncServerOptionsError } from './errors.js'
 import type { SyncStorage } from './storage.js'
@@ -62,6 +62,12 @@ export interface SyncServerOptions {
   readonly limits?: Partial<SyncLimits>
   /** Connections silent for this long are closed (code 4408). Default 60 000 ms. */
   readonly idleTimeoutMs?: number
+  /**
+   * Answers the HTTP requests the server does not (every one but `GET /health` and the WebSocket
+   * upgrade on `/sync`), e.g. to serve the app's files from the same origin. Default: 404. Errors it
+   * throws go to `onError` and the request gets a 500 if nothing was sent yet.
+   */
+  readonly onRequest?: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>
 }
 
 /** A running sync server. */
@@ -105,7 +111,7 @@ export const checkOptions = (options: SyncServerOptions): void => {
   if (idleTimeoutMs !== undefined && (!Number.isFinite(idleTimeoutMs) || idleTimeoutMs < 100)) {
     throw new InvalidSyncServerOptionsError(`idleTimeoutMs must be a number of milliseconds of at least 100, got ${String(idleTimeoutMs)}.`)
   }
-  for (const hook of ['validatePayload', 'onPush', 'onPull', 'onError'] as const) {
+  for (const hook of ['validatePayload', 'onPush', 'onPull', 'onError', 'onRequest'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') {
       throw new InvalidSyncServerOptionsError(`${hook} must be a function, got ${typeof options[hook]}.`)
     }

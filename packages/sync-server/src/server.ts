@@ -23,7 +23,7 @@ export type { PayloadContext, PullInfo, PushInfo, SyncServer, SyncServerOptions 
 
 /**
  * Starts a sync server: `ws://host:port/sync` speaks docs/protocol.md, `GET /health` answers
- * `{"ok":true,"version":1}`. Resolves once it listens.
+ * `{"ok":true,"version":1}`, other requests go to `onRequest` (404 without it). Resolves once it listens.
  *
  * @throws InvalidSyncServerOptionsError for unusable options; the listen error (e.g. `EADDRINUSE`)
  *   when the port is taken (the storage is closed then).
@@ -51,6 +51,18 @@ export async function createSyncServer(options: SyncServerOptions = {}): Promise
       const ok = !core.closing
       response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
       response.end(request.method === 'HEAD' ? undefined : JSON.stringify({ ok, version: PROTOCOL_VERSION }))
+      return
+    }
+    const { onRequest } = options
+    if (onRequest !== undefined) {
+      // A handler that throws (or rejects) must not leave the request hanging.
+      Promise.resolve()
+        .then(() => onRequest(request, response))
+        .catch((error: unknown) => {
+          reportError(error)
+          if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+          response.end()
+        })
       return
     }
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })

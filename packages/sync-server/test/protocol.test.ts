@@ -22,6 +22,24 @@ describe('sync server: HTTP', () => {
     const client = await RawClient.open(`${url}?token=x`)
     clients.push(client)
   })
+
+  it('onRequest answers the other requests (an app served from the same origin); a handler that throws gets a 500 and onError', async () => {
+    const errors: unknown[] = []
+    const { port, url } = await server({
+      onRequest: (request, response) => {
+        if (request.url === '/boom') throw new Error('handler failed')
+        response.writeHead(200, { 'content-type': 'text/plain' }).end(`app ${request.method} ${request.url}`)
+      },
+      onError: (error) => errors.push(error),
+    })
+    expect(await (await fetch(`http://127.0.0.1:${port}/index.html`)).text()).toBe('app GET /index.html')
+    // The server's own endpoints still win.
+    expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ ok: true, version: 1 })
+    clients.push(await RawClient.open(url))
+    expect((await fetch(`http://127.0.0.1:${port}/boom`)).status).toBe(500)
+    expect(errors).toEqual([new Error('handler failed')])
+    await expect(server({ onRequest: 'index.html' as never })).rejects.toThrow(/onRequest must be a function/)
+  })
 })
 
 describe('sync server: hello', () => {
