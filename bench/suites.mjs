@@ -18,7 +18,8 @@
 //                                 // metrics must cover all of them
 //       timeoutMs,                // per child process; a timeout becomes a null result with a reason
 //       peer: true|false,         // run the peer for this scenario (default true when the suite has one)
-//       metrics: [{ key, label, unit, goal?: { max } | { min }, lowerIsBetter?: true }],
+//       metrics: [{ key, label, unit, goal?: { max } | { min }, lowerIsBetter?: true,
+//                   cairnOnly?: true }],   // a figure only the Cairn script reports (no peer value expected)
 //     }],
 //   }
 // A scenario script prints ONE JSON object on stdout:
@@ -30,14 +31,14 @@
 const reactMetrics = (what) => [
   { key: 'medianMs', label: `${what}: click → DOM, median`, unit: 'ms' },
   { key: 'p90Ms', label: `${what}: p90`, unit: 'ms' },
-  { key: 'vsReact', label: `${what}: Cairn / plain React, medians`, unit: '×', goal: { max: 1.5 } },
-  { key: 'vsReactP90', label: `${what}: Cairn / plain React, p90s`, unit: '×' },
-  { key: 'reactMedianMs', label: `${what}: plain React useState, median`, unit: 'ms' },
-  { key: 'reactP90Ms', label: `${what}: plain React useState, p90`, unit: 'ms' },
-  { key: 'persistedMedianMs', label: `${what}: Cairn persisted (OPFS), median`, unit: 'ms' },
+  { key: 'vsReact', cairnOnly: true, label: `${what}: Cairn / plain React, medians`, unit: '×', goal: { max: 1.5 } },
+  { key: 'vsReactP90', cairnOnly: true, label: `${what}: Cairn / plain React, p90s`, unit: '×' },
+  { key: 'reactMedianMs', cairnOnly: true, label: `${what}: plain React useState, median`, unit: 'ms' },
+  { key: 'reactP90Ms', cairnOnly: true, label: `${what}: plain React useState, p90`, unit: 'ms' },
+  { key: 'persistedMedianMs', cairnOnly: true, label: `${what}: Cairn persisted (OPFS), median`, unit: 'ms' },
   { key: 'heapMB', label: `${what}: JS heap after (after GC)`, unit: 'MB' },
-  { key: 'reactHeapMB', label: `${what}: JS heap, plain React`, unit: 'MB' },
-  { key: 'persistedHeapMB', label: `${what}: JS heap, Cairn persisted`, unit: 'MB' },
+  { key: 'reactHeapMB', cairnOnly: true, label: `${what}: JS heap, plain React`, unit: 'MB' },
+  { key: 'persistedHeapMB', cairnOnly: true, label: `${what}: JS heap, Cairn persisted`, unit: 'MB' },
 ]
 
 export const suites = [
