@@ -280,13 +280,13 @@ async function main() {
         const key = `${suite.name}/${sc.name}/${m.key}`
         const valueOf = (r) => (r?.ok ? (r.metrics?.[m.key] ?? null) : null)
         const reasonOf = (r) => {
-          if (!r) return null
+          if (!r || (m.cairnOnly && r !== entry.cairn)) return null
           if (!r.ok) return r.error
           if (r.metrics?.[m.key] == null) return r.nullReasons?.[m.key] ?? 'not reported'
           return null
         }
         const cairn = valueOf(entry.cairn)
-        const peer = suite.peer ? valueOf(entry[suite.peer.id]) : null
+        const peer = suite.peer && !m.cairnOnly ? valueOf(entry[suite.peer.id]) : null
         const prev = previousValue(history, key)
         rows.push({
           key,

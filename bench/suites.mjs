@@ -18,13 +18,28 @@
 //                                 // metrics must cover all of them
 //       timeoutMs,                // per child process; a timeout becomes a null result with a reason
 //       peer: true|false,         // run the peer for this scenario (default true when the suite has one)
-//       metrics: [{ key, label, unit, goal?: { max } | { min }, lowerIsBetter?: true }],
+//       metrics: [{ key, label, unit, goal?: { max } | { min }, lowerIsBetter?: true,
+//                   cairnOnly?: true }],   // a figure only the Cairn script reports (no peer value expected)
 //     }],
 //   }
 // A scenario script prints ONE JSON object on stdout:
 //   { ok: true, metrics: { key: number|null|number[] }, nullReasons?: { key: string }, info?: {...} }
 //   { ok: false, error: string }
 // Everything else (progress, library logging) goes to stderr.
+
+/** The metrics of one scenario of the `react` suite (Cairn = @cairn/react + the in-memory web adapter). */
+const reactMetrics = (what) => [
+  { key: 'medianMs', label: `${what}: click → DOM, median`, unit: 'ms' },
+  { key: 'p90Ms', label: `${what}: p90`, unit: 'ms' },
+  { key: 'vsReact', cairnOnly: true, label: `${what}: Cairn / plain React, medians`, unit: '×', goal: { max: 1.5 } },
+  { key: 'vsReactP90', cairnOnly: true, label: `${what}: Cairn / plain React, p90s`, unit: '×' },
+  { key: 'reactMedianMs', cairnOnly: true, label: `${what}: plain React useState, median`, unit: 'ms' },
+  { key: 'reactP90Ms', cairnOnly: true, label: `${what}: plain React useState, p90`, unit: 'ms' },
+  { key: 'persistedMedianMs', cairnOnly: true, label: `${what}: Cairn persisted (OPFS), median`, unit: 'ms' },
+  { key: 'heapMB', label: `${what}: JS heap after (after GC)`, unit: 'MB' },
+  { key: 'reactHeapMB', cairnOnly: true, label: `${what}: JS heap, plain React`, unit: 'MB' },
+  { key: 'persistedHeapMB', cairnOnly: true, label: `${what}: JS heap, Cairn persisted`, unit: 'MB' },
+]
 
 export const suites = [
   {
@@ -302,6 +317,49 @@ export const suites = [
           { key: 'wasmGzKB', label: 'sqlite3.wasm, gzip', unit: 'KB' },
           { key: 'wasmKB', label: 'sqlite3.wasm, raw', unit: 'KB' },
         ],
+      },
+    ],
+  },
+  {
+    name: 'react',
+    title: 'React (js-framework-benchmark-style table app in headless Chromium: click → DOM updated)',
+    cairn: 'cairn/react.mjs', // Cairn in memory + plain React useState (the floor) + Cairn persisted, one page each
+    peer: { id: 'livestore', label: 'LiveStore', script: 'peers/livestore/react.mjs', dir: 'peers/livestore' },
+    scenarios: [
+      {
+        name: 'create1k',
+        timeoutMs: 180_000,
+        metrics: reactMetrics('create 1,000 rows'),
+      },
+      {
+        name: 'create10k',
+        timeoutMs: 300_000,
+        metrics: reactMetrics('create 10,000 rows'),
+      },
+      {
+        name: 'update10th',
+        timeoutMs: 180_000,
+        metrics: reactMetrics('update every 10th row of 1,000'),
+      },
+      {
+        name: 'select',
+        timeoutMs: 180_000,
+        metrics: reactMetrics('select a row (client document) of 1,000'),
+      },
+      {
+        name: 'remove',
+        timeoutMs: 180_000,
+        metrics: reactMetrics('remove a row of 1,000'),
+      },
+      {
+        name: 'append1k',
+        timeoutMs: 180_000,
+        metrics: reactMetrics('append 1,000 rows to 1,000'),
+      },
+      {
+        name: 'clear',
+        timeoutMs: 180_000,
+        metrics: reactMetrics('clear 1,000 rows'),
       },
     ],
   },

@@ -1,0 +1,59 @@
+// React benchmark (suite `react`) — Cairn side: the same UI on Cairn with the in-memory adapter
+// (measured), on plain React useState (the floor) and on Cairn with the persisted adapter (OPFS).
+// Usage: node bench/cairn/react.mjs --scenario create1k|create10k|update10th|select|remove|append1k|clear [--profile DIR]
+// Prints one JSON object on stdout.
+import { emitResult } from '../lib/stdout-guard.mjs' // must stay the first import
+import { mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { packageVersion } from '../lib/pkg-version.mjs'
+import { buildApp, machineLoad, runOn, scenarios, withBrowser } from '../lib/react-bench.mjs'
+import { runScenarioMain } from '../lib/scenario-main.mjs'
+import { round } from '../lib/stats.mjs'
+
+void emitResult
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..', '..')
+const profileIdx = process.argv.indexOf('--profile')
+const profileDir = profileIdx >= 0 ? process.argv[profileIdx + 1] : undefined
+
+const run = (name) => async () => {
+  const outDir = await buildApp(join(here, 'react-app'), [
+    ...['store', 'sqlite', 'adapter-web', 'react'].map((p) => join(root, 'packages', p, 'dist')),
+    join(root, 'package-lock.json'),
+  ], { minify: !profileDir }) // profiles get readable function names
+  const loadBefore = machineLoad()
+  return withBrowser(outDir, async ({ open }) => {
+    const results = {}
+    // The floor first, then Cairn in memory, then persisted; each in a fresh page.
+    for (const impl of ['react', 'cairn', 'cairn-persisted']) {
+      if (profileDir) mkdirSync(profileDir, { recursive: true })
+      const profile = profileDir ? join(profileDir, `${name}-${impl}.cpuprofiles.json`) : undefined
+      results[impl] = await runOn(open, `impl=${impl}`, name, { profile })
+    }
+    const { cairn, react, 'cairn-persisted': persisted } = results
+    return {
+      metrics: {
+        medianMs: cairn.medianMs,
+        p90Ms: cairn.p90Ms,
+        heapMB: cairn.heapMB,
+        reactMedianMs: react.medianMs,
+        reactP90Ms: react.p90Ms,
+        reactHeapMB: react.heapMB,
+        vsReact: round(cairn.medianMs / react.medianMs, 2),
+        vsReactP90: round(cairn.p90Ms / react.p90Ms, 2),
+        persistedMedianMs: persisted.medianMs,
+        persistedP90Ms: persisted.p90Ms,
+        persistedHeapMB: persisted.heapMB,
+      },
+      info: { ...results, reps: scenarios[name].reps, warmup: scenarios[name].warmup, loadavgBefore: loadBefore, loadavgAfter: machineLoad() },
+    }
+  })
+}
+
+await runScenarioMain(
+  Object.fromEntries(Object.keys(scenarios).map((name) => [name, run(name)])),
+  'cairn',
+  async () => ({ label: `Cairn ${packageVersion('@cairn/react', import.meta.url)} (Chromium)` }),
+)
