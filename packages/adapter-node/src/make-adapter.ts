@@ -1,6 +1,6 @@
 import { loadSqlite } from '@cairn/sqlite'
-import type { Adapter, SyncOptions } from '@cairn/store/adapter'
-import { consoleLog, openLeader } from './open-leader.js'
+import { consoleLeaderLog, type Adapter, type SyncOptions } from '@cairn/store/adapter'
+import { openLeader } from './open-leader.js'
 import { makeSession } from './session.js'
 import { resolveStorage, resolveSync, type NodeStorage } from './storage.js'
 
@@ -31,6 +31,6 @@ export const makeAdapter = (options: NodeAdapterOptions): Adapter => {
   const sync = resolveSync(options.sync, 'makeAdapter')
   return async (args) => {
     const sqlite = await loadSqlite()
-    return makeSession(sqlite, await openLeader(sqlite, storage, args, consoleLog, sync), args.schema)
+    return makeSession(sqlite, await openLeader(sqlite, storage, args, consoleLeaderLog, sync), args.schema)
   }
 }

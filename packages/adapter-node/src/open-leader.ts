@@ -4,12 +4,6 @@ import { openFsLeader, type FileSqlite } from './fs-leader.js'
 import { openInMemoryLeader } from './in-memory-leader.js'
 import type { ResolvedStorage } from './storage.js'
 
-/** The console of this thread: where a leader in the app's thread reports warnings and failures. */
-export const consoleLog: LeaderLog = {
-  warn: (message) => console.warn(message),
-  error: (message, error) => console.error(message, error),
-}
-
 /**
  * The leader half of a Node client: the eventlog (and, persisted, the state on disk) behind a
  * `LeaderThread`, plus what the session half needs to boot: the state as SQLite file bytes.

@@ -1,5 +1,6 @@
 import { loadSqlite } from '@cairn/sqlite'
 import {
+  consoleLeaderLog,
   initializeEventlogDb,
   initializeStateDb,
   makeLeader,
@@ -7,7 +8,6 @@ import {
   type Adapter,
   type AdapterArgs,
   type ClientSession,
-  type LeaderLog,
   type SyncOptions,
 } from '@cairn/store/adapter'
 import { InvalidAdapterOptionsError } from './errors.js'
@@ -16,11 +16,6 @@ import { InvalidAdapterOptionsError } from './errors.js'
 export interface InMemoryAdapterOptions {
   /** Sync with a backend, e.g. `{ backend: makeWsSync({ url }) }` from `@cairn/sync-ws`. */
   readonly sync?: SyncOptions
-}
-
-const consoleLog: LeaderLog = {
-  warn: (message) => console.warn(message),
-  error: (message, error) => console.error(message, error),
 }
 
 /**
@@ -52,7 +47,7 @@ export const makeInMemorySession = async (
     storeId: args.storeId,
     eventlogDb,
     onUnknownEvent: () => {},
-    log: consoleLog,
+    log: consoleLeaderLog,
     deleteStorage: async () => {},
     sync,
     syncPayload: args.syncPayload,

@@ -131,6 +131,16 @@ export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM, limit = -
   return events
 }
 
+/** Events after `after` up to and including `upTo`, in log order (what a rollback must replay). */
+export const readEventsBetween = (db: SqliteDb, after: SeqNum, upTo: SeqNum): EncodedEvent[] =>
+  db
+    .select<EventlogRow>(
+      `SELECT * FROM eventlog WHERE (seqNumGlobal, seqNumClient) > (?, ?) AND (seqNumGlobal, seqNumClient) <= (?, ?)
+       ORDER BY seqNumGlobal, seqNumClient`,
+      [after.global, after.client, upTo.global, upTo.client],
+    )
+    .map(toEncodedEvent)
+
 /**
  * How many events come after `after`. Synced events are numbered without gaps (one per global
  * number), so they are counted from the head; only client-only events are counted row by row.

@@ -8,6 +8,7 @@ import {
   inTransaction,
   readEventlogMeta,
   readEvents,
+  readEventsBetween,
   writeEventlogMeta,
 } from '../eventlog/eventlog-db.js'
 import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
@@ -26,6 +27,12 @@ import { startSyncProcessor, type SyncProcessor } from './sync-processor.js'
 export interface LeaderLog {
   warn(message: string): void
   error(message: string, error: unknown): void
+}
+
+/** The console of this thread: where a leader in the app's thread reports warnings and failures. */
+export const consoleLeaderLog: LeaderLog = {
+  warn: (message) => console.warn(message),
+  error: (message, error) => console.error(message, error),
 }
 
 /** Options of `makeLeader`. */
@@ -145,7 +152,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
   ): void =>
     writeState((db) => {
       const { replay, confirmed = false } = options
-      const all = replay === undefined ? events : [...eventsBetween(replay.from, replay.to), ...events]
+      const all = replay === undefined ? events : [...readEventsBetween(eventlogDb, replay.from, replay.to), ...events]
       if (all.length === 0) return
       const recording = undoLog !== undefined && !confirmed
       if (recording) undoLog.beforeWrite(replay?.from ?? readStateHead(db))
@@ -155,9 +162,6 @@ export const makeLeader = (options: LeaderOptions): Leader => {
         undoLog.cut()
       }
     })
-
-  const eventsBetween = (after: SeqNum, upTo: SeqNum): EncodedEvent[] =>
-    readEvents(eventlogDb, after).filter((event) => compareSeqNum(event.seqNum, upTo) <= 0)
 
   const writeQueue = (): void => {
     scheduled = undefined
@@ -326,11 +330,8 @@ export const makeLeader = (options: LeaderOptions): Leader => {
       if (stateDb === undefined || stateBehind) return { state: undefined, recentEvents: [] }
       undoLog?.cut()
       buffered = []
-      const oldest = stateDb.select<{ g: number; c: number; r: number }>(
-        `SELECT afterGlobal AS g, afterClient AS c, afterRebaseGeneration AS r FROM __cairn_undo
-         ORDER BY upToGlobal, upToClient LIMIT 1`,
-      )[0]
-      const recentEvents = oldest === undefined ? [] : readEvents(eventlogDb, { global: oldest.g, client: oldest.c, rebaseGeneration: oldest.r })
+      const oldest = oldestUndoPoint(stateDb)
+      const recentEvents = oldest === undefined ? [] : readEvents(eventlogDb, oldest)
       return { state: stateDb.export(), recentEvents }
     },
     initialSync: (onProgress) => sync?.initialSync(onProgress) ?? Promise.resolve(),

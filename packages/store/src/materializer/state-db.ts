@@ -99,6 +99,18 @@ interface UndoRow {
   changeset: Uint8Array
 }
 
+/** Where each undo segment starts and ends, oldest first (without reading the changesets). */
+export const readUndoBounds = (db: SqliteDb): { after: SeqNum; upTo: SeqNum }[] =>
+  db
+    .select<{ ag: number; ac: number; ar: number; ug: number; uc: number; ur: number }>(
+      `SELECT afterGlobal AS ag, afterClient AS ac, afterRebaseGeneration AS ar, upToGlobal AS ug, upToClient AS uc,
+         upToRebaseGeneration AS ur FROM __cairn_undo ORDER BY upToGlobal, upToClient`,
+    )
+    .map((row) => ({
+      after: { global: row.ag, client: row.ac, rebaseGeneration: row.ar },
+      upTo: { global: row.ug, client: row.uc, rebaseGeneration: row.ur },
+    }))
+
 /** Every undo segment, oldest first. */
 export const readUndoSegments = (db: SqliteDb): UndoSegment[] =>
   db.select<UndoRow>('SELECT * FROM __cairn_undo ORDER BY upToGlobal, upToClient').map((row) => ({

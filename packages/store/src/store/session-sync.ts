@@ -3,7 +3,7 @@ import type { EncodedEvent } from '../eventlog/event.js'
 import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
 import { pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
 import { materializeStoredEvents } from '../materializer/replay.js'
-import { readUndoSegments } from '../materializer/state-db.js'
+import { readUndoBounds } from '../materializer/state-db.js'
 import type { UndoLog } from '../materializer/undo-log.js'
 import type { LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
@@ -80,7 +80,7 @@ export class SessionSync {
     this.#host = host
     this.#leaderHead = host.head()
     this.#history = [...recentEvents]
-    this.#segments = readUndoSegments(host.db).map(({ after, upTo }) => ({ after, upTo }))
+    this.#segments = readUndoBounds(host.db)
     this.#status = { connection: 'off', confirmedHead: ROOT_SEQ_NUM, backendHead: undefined, error: undefined }
     this.#unsubscribe = host.leader.subscribe((message) => this.#receive(message))
   }
