@@ -69,4 +69,16 @@ export const isLiveQueryDef = (value: unknown): value is LiveQueryDef<unknown> =
 
 /** A key that is stable for equal `deps`, so a def rebuilt on every render maps to one node. */
 export const keyFromDeps = (kind: string, label: string, fn: Function, deps: unknown): string =>
-  `${kind}|${label}|${fn.toString()}|${JSON.stringify(deps)}`
+  `${kind}|${label}|${sourceOf(fn)}|${JSON.stringify(deps)}`
+
+const sources = new WeakMap<Function, string>()
+
+/** `fn.toString()`, cached: defs with `deps` are typically rebuilt with the same function on every render. */
+const sourceOf = (fn: Function): string => {
+  let source = sources.get(fn)
+  if (source === undefined) {
+    source = fn.toString()
+    sources.set(fn, source)
+  }
+  return source
+}
