@@ -33,7 +33,11 @@ export interface LiveStoreProviderProps<TSchema extends LiveStoreSchema = LiveSt
   readonly renderLoading?: ((status: BootStatus) => ReactNode) | undefined
   /** Rendered when booting failed (a `StoreBootError` or an invalid option). */
   readonly renderError?: ((error: unknown) => ReactNode) | undefined
-  /** Rendered when the app uses the store after it shut down (e.g. after `store._dev.hardReset()`). */
+  /**
+   * Rendered instead of the app when the store shuts down while the provider is mounted (after
+   * `store._dev.hardReset()`, or when sync fails for good with `onSyncError: 'shutdown'`), and when a
+   * component uses the store after it shut down.
+   */
   readonly renderShutdown?: ((error: StoreShutdownError) => ReactNode) | undefined
   readonly children?: ReactNode
 }
@@ -43,6 +47,7 @@ type BootState =
   | { readonly stage: 'loading'; readonly status: BootStatus }
   | LiveStoreContextValue
   | { readonly stage: 'error'; readonly error: unknown }
+  | { readonly stage: 'shutdown'; readonly error: StoreShutdownError }
 
 const INITIAL: BootState = { stage: 'loading', status: { stage: 'loading' } }
 
@@ -93,6 +98,8 @@ export const LiveStoreProvider = <TSchema extends LiveStoreSchema>(props: LiveSt
       return (props.renderLoading ?? defaultRenderLoading)(state.status)
     case 'error':
       return (props.renderError ?? defaultRenderError)(state.error)
+    case 'shutdown':
+      return (props.renderShutdown ?? defaultRenderShutdown)(state.error)
     case 'running':
       return (
         <LiveStoreContext.Provider value={state}>
@@ -138,8 +145,12 @@ class StoreBoot {
       },
     }).then(
       (store) => {
-        if (this.disposed) shutDown(store)
-        else this.set({ stage: 'running', store })
+        if (this.disposed) return shutDown(store)
+        this.set({ stage: 'running', store })
+        store.onShutdown(() => {
+          // The provider's own release shuts the store down too; then nobody is listening any more.
+          if (!this.disposed) this.set({ stage: 'shutdown', error: new StoreShutdownError(store.storeId, 'use the store') })
+        })
       },
       (error: unknown) => this.set({ stage: 'error', error }),
     )

@@ -306,4 +306,24 @@ describe('LiveStoreProvider', () => {
     }
     expect(screen.getByRole('alert').textContent).toBe('StoreShutdownError')
   })
+
+  it('renderShutdown as soon as the store shuts down by itself (hard reset), without a re-render', async () => {
+    let booted: Store<any> | undefined
+    render(
+      <LiveStoreProvider
+        schema={schema}
+        adapter={inMemory()}
+        boot={(store) => void (booted = store)}
+        renderShutdown={(error) => <p role="alert">{error.message}</p>}
+      >
+        <Count />
+      </LiveStoreProvider>,
+    )
+    expect(await screen.findByText('count: 0')).toBeTruthy()
+    await act(async () => {
+      await booted!._dev.hardReset()
+    })
+    expect((await screen.findByRole('alert')).textContent).toMatch(/store "default" has been shut down/)
+    expect(screen.queryByText('count: 0')).toBeNull()
+  })
 })

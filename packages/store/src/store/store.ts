@@ -95,6 +95,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly sync: SessionSync
   private head: SeqNum
   private isShutdown = false
+  private readonly shutdownListeners = new Set<() => void>()
   private undoCutScheduled = false
 
   /** @internal Use `createStorePromise`. */
@@ -354,14 +355,50 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
    */
   async shutdown(): Promise<void> {
     if (this.isShutdown) return
-    this.isShutdown = true
-    unregisterDebugStore(this)
+    this.markShutdown()
     this.sync.close(new StoreShutdownError(this.storeId, 'await confirmation'))
     this.undoLog.discard()
     try {
       await this.session.leader.shutdown()
     } finally {
       this.session.sqliteDb.close()
+    }
+  }
+
+  /**
+   * Calls `onShutdown` once when the store ends: by `store.shutdown()`, by `_dev.hardReset()`, or by
+   * itself when sync fails for good with `onSyncError: 'shutdown'` (e.g. to show "please reload").
+   * A store already shut down calls it right away.
+   *
+   * @returns a function that removes the listener.
+   *
+   * @example
+   * store.onShutdown(() => showBanner('This tab was disconnected; reload to continue.'))
+   */
+  onShutdown(onShutdown: () => void): () => void {
+    if (this.isShutdown) {
+      onShutdown()
+      return noop
+    }
+    const listener = (): void => onShutdown()
+    this.shutdownListeners.add(listener)
+    return () => {
+      this.shutdownListeners.delete(listener)
+    }
+  }
+
+  /** Ends the store for every caller at once, then tells the shutdown listeners. */
+  private markShutdown(): void {
+    this.isShutdown = true
+    unregisterDebugStore(this)
+    const listeners = [...this.shutdownListeners]
+    this.shutdownListeners.clear()
+    for (const listener of listeners) {
+      try {
+        listener()
+      } catch (error) {
+        console.error(`[cairn] store "${this.storeId}": an onShutdown listener threw:`, error)
+      }
     }
   }
 
@@ -455,8 +492,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       }),
       hardReset: async () => {
         this.assertRunning('hard-reset')
-        this.isShutdown = true
-        unregisterDebugStore(this)
+        this.markShutdown()
         this.sync.close(new StoreShutdownError(this.storeId, 'await confirmation'))
         this.undoLog.discard()
         await this.session.leader.hardReset()
@@ -501,3 +537,5 @@ const unregisterDebugStore = (store: Store<any>): void => {
   const registry = debugRegistry()
   if (registry[store.storeId] === store) delete registry[store.storeId]
 }
+
+const noop = (): void => {}

@@ -1,7 +1,7 @@
 import { computed, createStorePromise, Events, makeSchema, queryDb, signal, sql, Schema, State } from '@cairn/store'
 import { makeAdapter } from '@cairn/adapter-node'
 import * as Effect from 'effect/Effect'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { events, makeStore, tables } from './fixtures.js'
 
 const stores: Array<{ shutdown(): Promise<void> }> = []
@@ -287,6 +287,35 @@ describe('stores', () => {
     expect(() => s.commit(events.todoCreated({ id: 'a', text: 'a' }))).toThrowError(
       expect.objectContaining({ _tag: 'StoreShutdownError' }),
     )
+  })
+
+  it('onShutdown: called once when the store ends (shutdown or hard reset), at once when already ended', async () => {
+    const calls: string[] = []
+    const a = await makeStore('on-shutdown-a')
+    a.onShutdown(() => calls.push('a1'))
+    const removed = a.onShutdown(() => calls.push('removed'))
+    removed()
+    const done = a.shutdown()
+    expect(calls).toEqual(['a1'])
+    await done
+    await a.shutdown()
+    expect(calls).toEqual(['a1'])
+    a.onShutdown(() => calls.push('late'))
+    expect(calls).toEqual(['a1', 'late'])
+
+    const b = await makeStore('on-shutdown-b')
+    b.onShutdown(() => {
+      throw new Error('a listener failing must not stop the reset')
+    })
+    b.onShutdown(() => calls.push('b'))
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      await b._dev.hardReset()
+    } finally {
+      consoleError.mockRestore()
+    }
+    expect(calls).toEqual(['a1', 'late', 'b'])
+    expect(() => b.query(tables.todos)).toThrowError(expect.objectContaining({ _tag: 'StoreShutdownError' }))
   })
 
   it('exports the state and eventlog databases as SQLite files', async () => {
