@@ -41,6 +41,11 @@ describe('client identity and sync payload', () => {
       expect(clientIds[0]).toBe('same01')
       expect(clientIds[1]).not.toBe('same01')
       expect(clientIds[2]).toBe(clientIds[1])
+      // The session hears of the new id: store.clientId and its next events carry it.
+      expect(b.clientId).toBe(clientIds[1])
+      b.commit(events.itemAdded({ id: 'after', text: 'committed under the new id' }))
+      await waitForConvergence([a, b], 4)
+      expect((await eventlogOf(b)).at(-1)?.endsWith(`:${clientIds[1]}`)).toBe(true)
       expect(itemsOf(b)).toEqual(itemsOf(a))
     } finally {
       console.warn = originalWarn

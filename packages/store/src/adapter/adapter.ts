@@ -103,6 +103,8 @@ export interface LeaderSyncStatus {
   readonly backendHead: number | undefined
   /** Why sync is disconnected or failed, for display. */
   readonly error: string | undefined
+  /** The client's id; it changes when the backend says another installation already uses it. */
+  readonly clientId: string
 }
 
 /** The leader's view of the eventlog. */

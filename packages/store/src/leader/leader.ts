@@ -109,6 +109,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     confirmedHead: upstreamHead,
     backendHead: undefined,
     error: undefined,
+    clientId,
   }
 
   const broadcast = (message: LeaderMessage): void => {
@@ -123,6 +124,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
       next.connection === status.connection &&
       next.backendHead === status.backendHead &&
       next.error === status.error &&
+      next.clientId === status.clientId &&
       compareSeqNum(next.confirmedHead, status.confirmedHead) === 0
     ) {
       return
@@ -288,6 +290,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     })
     formerClientIds.add(former)
     local = local.map((event) => (event.clientId === former ? { ...event, clientId } : event))
+    setStatus({ clientId })
     log.warn(`[cairn] store "${options.storeId}": the client id ${former} is taken by another installation; this client now syncs as ${clientId}.`)
   }
 

@@ -38,6 +38,9 @@ export interface SessionSyncHost {
   readonly undoLog: UndoLog
   head(): SeqNum
   setHead(head: SeqNum): void
+  /** The client id the session's new events carry; the leader may replace it (see LeaderSyncStatus.clientId). */
+  clientId(): string
+  setClientId(clientId: string): void
   /** Closes the open undo segment soon (it grew large). */
   scheduleUndoCut(): void
   /** Refreshes the queries reading `tables` (all queries for `'all'`). */
@@ -81,7 +84,7 @@ export class SessionSync {
     this.#leaderHead = host.head()
     this.#history = [...recentEvents]
     this.#segments = readUndoBounds(host.db)
-    this.#status = { connection: 'off', confirmedHead: ROOT_SEQ_NUM, backendHead: undefined, error: undefined }
+    this.#status = { connection: 'off', confirmedHead: ROOT_SEQ_NUM, backendHead: undefined, error: undefined, clientId: host.clientId() }
     this.#unsubscribe = host.leader.subscribe((message) => this.#receive(message))
   }
 
@@ -234,6 +237,7 @@ export class SessionSync {
   #statusChanged(status: LeaderSyncStatus): void {
     const before = this.#status.confirmedHead
     this.#status = status
+    if (status.clientId !== this.#host.clientId()) this.#host.setClientId(status.clientId)
     if (compareSeqNum(status.confirmedHead, before) <= 0) return
     this.#countOwnConfirmed(before, status.confirmedHead, this.#history)
     this.#prune()

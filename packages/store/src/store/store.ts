@@ -77,8 +77,6 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   readonly storeId: string
   /** The schema the store was created with. */
   readonly schema: TSchema
-  /** Random id of this client. */
-  readonly clientId: string
   /** Random id of this session. */
   readonly sessionId: string
   /** Whether data is persisted or lives in memory only. */
@@ -94,6 +92,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly undoLog: UndoLog
   private readonly sync: SessionSync
   private head: SeqNum
+  private currentClientId: string
   private isShutdown = false
   private readonly shutdownListeners = new Set<() => void>()
   private undoCutScheduled = false
@@ -103,7 +102,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.storeId = options.storeId
     this.schema = options.schema as TSchema
     this.session = options.session
-    this.clientId = options.session.clientId
+    this.currentClientId = options.session.clientId
     this.sessionId = options.session.sessionId
     this.storageMode = options.session.storageMode
     this.graph = new ReactiveGraph(options.batchUpdates)
@@ -129,6 +128,10 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         leader: this.session.leader,
         undoLog: this.undoLog,
         head: () => this.head,
+        clientId: () => this.currentClientId,
+        setClientId: (clientId) => {
+          this.currentClientId = clientId
+        },
         setHead: (head) => {
           this.head = head
         },
@@ -142,6 +145,14 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       },
       this.session.recentEvents,
     )
+  }
+
+  /**
+   * Random id of this client, kept with its eventlog. It changes (with a warning) when the sync
+   * backend reports that another installation already uses it.
+   */
+  get clientId(): string {
+    return this.currentClientId
   }
 
   /**
