@@ -194,8 +194,9 @@ describe.skipIf(!hasChromium)('npm run demo: the web TodoMVC in Chromium, synced
     await item(a, 'online').locator('.toggle').click()
     await add(b, 'meanwhile')
     expect(await texts(a)).toEqual(['online', 'offline 1', 'offline 2'])
-    // The window does not know it is offline until its connection times out; it counts what waits.
-    await expect.poll(() => a.locator('.sync-status').textContent()).toMatch(/· 3 changes to sync$/)
+    // The browser's offline event reaches the leader's sync connection: the window says it is
+    // offline at once (not after a ping timeout of 30 s) and counts what waits.
+    await expect.poll(() => a.locator('.sync-status').textContent(), { timeout: 5_000 }).toBe('Sync: offline · 3 changes to sync')
     // Offline for real: the other window does not get them.
     await new Promise((resolve) => setTimeout(resolve, 500))
     expect(await texts(b)).toEqual(['online', 'meanwhile'])

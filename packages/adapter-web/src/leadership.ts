@@ -39,6 +39,7 @@ export class Leadership {
   readonly #abort = new AbortController()
   #release: (() => void) | undefined
   #worker: Worker | undefined
+  #stopForwarding: (() => void) | undefined
   /** Fails a start in progress (the store stopped while its leader was starting). */
   #cancelStart: ((error: Error) => void) | undefined
   #stopped: Promise<void> | undefined
@@ -96,6 +97,7 @@ export class Leadership {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       this.#abort.abort()
+      this.#stopForwarding?.()
       const starting = this.#cancelStart
       // A worker still starting has nothing to write: the failed start terminates it.
       starting?.(new LeaderWorkerError('start-failed', 'The store was shut down while its leader worker was starting.'))
@@ -195,6 +197,7 @@ export class Leadership {
     } finally {
       this.#cancelStart = undefined
     }
+    this.#stopForwarding = forwardNetworkEvents(worker)
     const channel = new MessageChannel()
     worker.postMessage({ v, type: 'sessions', port: channel.port1 } satisfies ToWorker, [channel.port1])
     return channel.port2
@@ -213,6 +216,24 @@ const compareSchemas = (
   const onlyInWorker = worker.eventNames.filter((name) => !appEvents.has(name))
   if (app.stateHash === worker.stateHash && onlyInApp.length === 0 && onlyInWorker.length === 0) return undefined
   return new WorkerSchemaMismatchError(app.stateHash, worker.stateHash, onlyInApp, onlyInWorker)
+}
+
+/**
+ * Hands the tab's `online` / `offline` events to its leader worker, whose sync connection then
+ * notices a lost network at once. Browsers do not reliably fire these events in workers (Chromium's
+ * network emulation, for one, only reaches pages), while pages always get them.
+ */
+const forwardNetworkEvents = (worker: Worker): (() => void) | undefined => {
+  const scope = globalThis as { addEventListener?: unknown; removeEventListener?: unknown }
+  if (typeof scope.addEventListener !== 'function' || typeof scope.removeEventListener !== 'function') return undefined
+  const online = (): void => worker.postMessage({ v, type: 'network', online: true } satisfies ToWorker)
+  const offline = (): void => worker.postMessage({ v, type: 'network', online: false } satisfies ToWorker)
+  globalThis.addEventListener('online', online)
+  globalThis.addEventListener('offline', offline)
+  return () => {
+    globalThis.removeEventListener('online', online)
+    globalThis.removeEventListener('offline', offline)
+  }
 }
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))

@@ -103,6 +103,8 @@ export type ToWorker =
     })
   | (V & { readonly type: 'sessions'; readonly port: MessagePort })
   | (V & { readonly type: 'stop' })
+  /** The tab's `online` / `offline` event, re-dispatched in the worker (see `forwardNetworkEvents`). */
+  | (V & { readonly type: 'network'; readonly online: boolean })
 
 /** Leader worker → its tab. */
 export type FromWorker =
@@ -149,7 +151,7 @@ export type LogMessage = V & {
 }
 
 const TYPES = {
-  worker: new Set(['start', 'sessions', 'stop']),
+  worker: new Set(['start', 'sessions', 'stop', 'network']),
   tab: new Set(['ready', 'bootStatus', 'started', 'failed', 'stopped', 'log']),
   shared: new Set(['leader', 'session', 'bye']),
   fromShared: new Set(['connect']),

@@ -22,6 +22,7 @@ export interface MakeWorkerOptions {
 interface DedicatedWorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void
   onmessage: ((event: MessageEvent) => void) | null
+  dispatchEvent(event: Event): boolean
 }
 
 const v = PROTOCOL_VERSION
@@ -107,6 +108,10 @@ const serve = (scope: DedicatedWorkerScope, schema: LiveStoreSchema, sync: SyncO
         sessions.start()
         return
       }
+      case 'network':
+        // Sync connections here (e.g. @cairn/sync-ws) listen for these on the worker's global scope.
+        scope.dispatchEvent(new Event(message.online ? 'online' : 'offline'))
+        return
       case 'stop':
         if (host === undefined) return post({ v, type: 'stopped' })
         // A store that failed to open has nothing to close.

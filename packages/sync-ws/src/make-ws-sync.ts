@@ -129,6 +129,33 @@ const resolveOptions = (options: WsSyncOptions): ResolvedOptions => {
 let loadedWs: Promise<WebSocketConstructor> | undefined
 
 /** The global WebSocket, or the `ws` package where there is none (Node 20), imported on first use only. */
+/** The `online` / `offline` events of a browser window or worker; undefined elsewhere (Node). */
+interface NetworkEvents {
+  listen(onOffline: () => void, onOnline: () => void): void
+  stop(onOffline: () => void, onOnline: () => void): void
+}
+
+const networkEvents = (): NetworkEvents | undefined => {
+  const scope = globalThis as {
+    addEventListener?: (type: string, listener: () => void) => void
+    removeEventListener?: (type: string, listener: () => void) => void
+    navigator?: { onLine?: unknown }
+  }
+  const { addEventListener, removeEventListener } = scope
+  if (typeof addEventListener !== 'function' || typeof removeEventListener !== 'function') return undefined
+  if (typeof scope.navigator?.onLine !== 'boolean') return undefined
+  return {
+    listen: (onOffline, onOnline) => {
+      addEventListener.call(scope, 'offline', onOffline)
+      addEventListener.call(scope, 'online', onOnline)
+    },
+    stop: (onOffline, onOnline) => {
+      removeEventListener.call(scope, 'offline', onOffline)
+      removeEventListener.call(scope, 'online', onOnline)
+    },
+  }
+}
+
 const defaultWebSocket = (): Promise<WebSocketConstructor> => {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
   if (global !== undefined) return Promise.resolve(global)
@@ -202,6 +229,7 @@ class WsSyncConnection implements SyncConnection {
   private pingTimer: ReturnType<typeof setTimeout> | undefined
   private pongTimer: ReturnType<typeof setTimeout> | undefined
   private onSocketGone: (() => void) | undefined
+  private readonly network = networkEvents()
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -209,6 +237,7 @@ class WsSyncConnection implements SyncConnection {
   ) {
     // Connect on the next microtask, so listeners added right after `connect()` see `connecting`.
     queueMicrotask(() => void this.open())
+    this.network?.listen(this.wentOffline, this.cameOnline)
   }
 
   // ------------------------------------------------------------------------------------ public
@@ -253,6 +282,7 @@ class WsSyncConnection implements SyncConnection {
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing
     this.closedByUser = true
+    this.network?.stop(this.wentOffline, this.cameOnline)
     this.clearTimers()
     clearTimeout(this.retryTimer)
     this.rejectPending(() => new SyncConnectionClosedError('The sync connection was closed before the server answered this push.'))
@@ -279,6 +309,23 @@ class WsSyncConnection implements SyncConnection {
   }
 
   // ------------------------------------------------------------------------------------ connection
+
+  /**
+   * The browser says the device lost its network: a socket would only notice at the next ping
+   * timeout (up to pingIntervalMs + pongTimeoutMs), so report `disconnected` now.
+   */
+  private readonly wentOffline = (): void => {
+    if (this.socket !== undefined) this.drop(this.socket, new SyncConnectionLostError('The device went offline.', undefined, undefined))
+  }
+
+  /** Back online: reconnect now instead of when the backoff timer fires. */
+  private readonly cameOnline = (): void => {
+    // Only while waiting to retry: a connection being opened (e.g. after the same event twice) is left alone.
+    if (this.status?.state !== 'disconnected' || this.closedByUser || this.fatal !== undefined) return
+    clearTimeout(this.retryTimer)
+    this.attempt = 0
+    void this.open()
+  }
 
   private async open(): Promise<void> {
     if (this.closedByUser || this.fatal !== undefined) return
@@ -543,6 +590,7 @@ class WsSyncConnection implements SyncConnection {
 
   private fail(error: unknown): void {
     this.fatal = error
+    this.network?.stop(this.wentOffline, this.cameOnline)
     this.clearTimers()
     this.rejectPending(() => error)
     this.setStatus({ state: 'failed', error })
