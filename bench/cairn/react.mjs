@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { packageVersion } from '../lib/pkg-version.mjs'
-import { buildApp, machineLoad, runOn, scenarios, withBrowser } from '../lib/react-bench.mjs'
+import { buildApp, combineRuns, machineLoad, runOn, scenarios, withBrowser } from '../lib/react-bench.mjs'
 import { runScenarioMain } from '../lib/scenario-main.mjs'
 import { round } from '../lib/stats.mjs'
 
@@ -18,6 +18,9 @@ const root = join(here, '..', '..')
 const profileIdx = process.argv.indexOf('--profile')
 const profileDir = profileIdx >= 0 ? process.argv[profileIdx + 1] : undefined
 
+/** Each implementation runs each scenario this many times, in fresh pages, interleaved. */
+const ROUNDS = 2
+
 const run = (name) => async () => {
   const outDir = await buildApp(join(here, 'react-app'), [
     ...['store', 'sqlite', 'adapter-web', 'react'].map((p) => join(root, 'packages', p, 'dist')),
@@ -25,13 +28,18 @@ const run = (name) => async () => {
   ], { minify: !profileDir }) // profiles get readable function names
   const loadBefore = machineLoad()
   return withBrowser(outDir, async ({ open }) => {
-    const results = {}
-    // The floor first, then Cairn in memory, then persisted; each in a fresh page.
-    for (const impl of ['react', 'cairn', 'cairn-persisted']) {
-      if (profileDir) mkdirSync(profileDir, { recursive: true })
-      const profile = profileDir ? join(profileDir, `${name}-${impl}.cpuprofiles.json`) : undefined
-      results[impl] = await runOn(open, `impl=${impl}`, name, { profile })
+    const impls = ['react', 'cairn', 'cairn-persisted']
+    const runs = Object.fromEntries(impls.map((impl) => [impl, []]))
+    // ROUNDS rounds of: the floor, Cairn in memory, Cairn persisted, each in a fresh page; the
+    // ratio to plain React compares samples taken under the same machine load.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const impl of impls) {
+        if (profileDir) mkdirSync(profileDir, { recursive: true })
+        const profile = profileDir && round === 0 ? join(profileDir, `${name}-${impl}.cpuprofiles.json`) : undefined
+        runs[impl].push(await runOn(open, `impl=${impl}`, name, { profile }))
+      }
     }
+    const results = Object.fromEntries(impls.map((impl) => [impl, combineRuns(runs[impl])]))
     const { cairn, react, 'cairn-persisted': persisted } = results
     return {
       metrics: {
@@ -47,7 +55,7 @@ const run = (name) => async () => {
         persistedP90Ms: persisted.p90Ms,
         persistedHeapMB: persisted.heapMB,
       },
-      info: { ...results, reps: scenarios[name].reps, warmup: scenarios[name].warmup, loadavgBefore: loadBefore, loadavgAfter: machineLoad() },
+      info: { ...results, rounds: ROUNDS, reps: scenarios[name].reps, warmup: scenarios[name].warmup, loadavgBefore: loadBefore, loadavgAfter: machineLoad() },
     }
   })
 }

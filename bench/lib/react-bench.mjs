@@ -65,11 +65,13 @@ const row = (i, part) => `#tbody > tr:nth-child(${i + 1}) a.${part}`
 
 /**
  * The scenarios: `setup` (untimed, once), then `warmup` untimed + `reps` timed repetitions of
- * `rep(page, timed)`, where `timed(selector)` is the one measured click of a repetition.
+ * `rep(page, timed)`, where `timed(selector)` is the one measured click of a repetition. Five
+ * warm-up clicks, as js-framework-benchmark does, so that compiled code is measured, not the JIT's
+ * first tiers (create 10k: two, for time).
  */
 export const scenarios = {
   create1k: {
-    warmup: 3,
+    warmup: 5,
     reps: 12,
     rep: async (page, timed) => {
       if ((await rowCount(page)) > 0) await click(page, '#clear')
@@ -78,7 +80,7 @@ export const scenarios = {
     },
   },
   create10k: {
-    warmup: 1,
+    warmup: 2,
     reps: 6,
     rep: async (page, timed) => {
       if ((await rowCount(page)) > 0) await click(page, '#clear')
@@ -87,8 +89,8 @@ export const scenarios = {
     },
   },
   update10th: {
-    warmup: 3,
-    reps: 12,
+    warmup: 5,
+    reps: 15,
     setup: async (page) => click(page, '#run'),
     rep: async (page, timed) => {
       const before = await page.evaluate(() => window.bench.rowLabel(990))
@@ -98,7 +100,7 @@ export const scenarios = {
     },
   },
   select: {
-    warmup: 3,
+    warmup: 5,
     reps: 15,
     setup: async (page) => click(page, '#run'),
     rep: async (page, timed, i) => {
@@ -110,7 +112,7 @@ export const scenarios = {
     },
   },
   remove: {
-    warmup: 3,
+    warmup: 5,
     reps: 15,
     setup: async (page) => click(page, '#run'),
     rep: async (page, timed) => {
@@ -120,7 +122,7 @@ export const scenarios = {
     },
   },
   append1k: {
-    warmup: 2,
+    warmup: 5,
     reps: 10,
     rep: async (page, timed) => {
       await click(page, '#run')
@@ -129,7 +131,7 @@ export const scenarios = {
     },
   },
   clear: {
-    warmup: 2,
+    warmup: 5,
     reps: 10,
     rep: async (page, timed) => {
       await click(page, '#run')
@@ -223,10 +225,29 @@ export async function runOn(open, query, name, { profile, limits } = {}) {
       syncMedianMs: round(median(syncs), 2),
       heapMB: round(usedSize / 1024 / 1024, 2),
       samples: samples.map((x) => round(x, 2)),
+      syncSamples: syncs.map((x) => round(x, 2)),
       recoverableReactErrors: page.errors.length - fatal.length,
     }
   } finally {
     await page.close()
+  }
+}
+
+/**
+ * Merges the runs of one implementation (fresh pages, interleaved with the other implementations'
+ * runs so that a change of machine load hits all of them alike) into one result over all samples.
+ */
+export function combineRuns(runs) {
+  const samples = runs.flatMap((r) => r.samples)
+  const syncs = runs.flatMap((r) => r.syncSamples)
+  return {
+    medianMs: round(median(samples), 2),
+    p90Ms: round(percentile(samples, 90), 2),
+    syncMedianMs: round(median(syncs), 2),
+    heapMB: round(median(runs.map((r) => r.heapMB)), 2),
+    samples: samples.map((x) => round(x, 2)),
+    runs: runs.length,
+    recoverableReactErrors: runs.reduce((n, r) => n + r.recoverableReactErrors, 0),
   }
 }
 
