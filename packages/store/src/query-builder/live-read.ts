@@ -1,0 +1,165 @@
+/**
+ * How the store runs builder reads. Rows of a select come in a total order: the query's ORDER BY
+ * terms, then the rowid (alone when the query has no ORDER BY), so equal sort keys and unordered
+ * queries give the same order on every run, and a live query can patch its result instead of
+ * re-reading it (see `live-queries/incremental-query.ts`). The builder's own SQL (`compileQuery`,
+ * `toString`) stays as written; only what the store executes carries the tie-break.
+ */
+import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import { appendLimit, appendWhere, columnList, compileQuery, selectedRowDecoder } from './compile.js'
+import { QueryBuilderImpl } from './builder.js'
+import type { BuilderState } from './state.js'
+import { cached, quotedColumn, type TableInfo } from './table-info.js'
+import type { CompiledBindValue, QueryBuilder } from './types.js'
+
+/** The column holding each row's rowid in the store's reads of a select. */
+export const ROWID_COLUMN = '__cairn_rowid'
+const HIDDEN_PREFIX = '__cairn_'
+/** The column holding the raw value of the query's `index`-th ORDER BY term. */
+export const sortKeyColumn = (index: number): string => `${HIDDEN_PREFIX}key${index}`
+
+/** The most rowids one patch statement reads. */
+export const MAX_PATCH_ROWIDS = 64
+/** Rowids bound by one patch statement; sizes are rounded up to these so few statements are prepared. */
+const PATCH_SIZES: ReadonlyArray<number> = [1, 8, MAX_PATCH_ROWIDS]
+
+/** What the store executes for a builder read. */
+export interface LiveRead {
+  readonly sql: string
+  readonly bindValues: ReadonlyArray<CompiledBindValue>
+  /** Rows of `sql` → the query's result (hidden columns are ignored). */
+  readonly decode: (rows: ReadonlyArray<SqliteRow>) => unknown
+  /** Set when a live query can refresh by patching (single table, no offset, count without window). */
+  readonly incremental: IncrementalRead | undefined
+}
+
+/**
+ * A read a live query can patch with the rows changed since it last ran. Its rows carry the rowid
+ * (`ROWID_COLUMN`) and, for selects, the raw sort keys (`sortKeyColumn(i)`).
+ */
+export interface IncrementalRead {
+  readonly table: string
+  readonly kind: 'count' | 'rows'
+  /** Reads the whole result: a count reads the matching rowids; a select, its rows in order. */
+  readonly sql: string
+  readonly bindValues: ReadonlyArray<CompiledBindValue>
+  /**
+   * `sql` restricted to rowids bound after `whereBindValues`, without order or limit: for `size`
+   * rowids, a statement taking `rowids` of them (at least `size`; pad with null, which matches no row).
+   */
+  patchStatement(size: number): { readonly sql: string; readonly rowids: number }
+  readonly whereBindValues: ReadonlyArray<CompiledBindValue>
+  /** Per ORDER BY term: 1 ascending, -1 descending. The rowid, ascending, breaks ties. */
+  readonly directions: ReadonlyArray<1 | -1>
+  /** The most rows the result holds (`limit`, 1 for `first()`), undefined when unbounded. */
+  readonly limit: number | undefined
+  /** Decodes one row into its element of the result. */
+  readonly decodeRow: (row: SqliteRow) => unknown
+  /** The result from the decoded rows, in order (an array, or `first()`'s row / fallback / error). */
+  readonly finish: (values: ReadonlyArray<unknown>) => unknown
+}
+
+const liveReads = new WeakMap<object, LiveRead>()
+
+/** The store's read of a builder query (cached per builder). */
+export const liveRead = (builder: QueryBuilder<unknown>): LiveRead => {
+  let read = liveReads.get(builder)
+  if (read === undefined) {
+    read = makeLiveRead(builder)
+    liveReads.set(builder, read)
+  }
+  return read
+}
+
+const makeLiveRead = (builder: QueryBuilder<unknown>): LiveRead => {
+  const compiled = compileQuery(builder)
+  const state = builder instanceof QueryBuilderImpl ? builder._state : undefined
+  const rowid = state === undefined ? undefined : rowidName(state.table)
+  if (state === undefined || rowid === undefined) return { ...compiled, incremental: undefined }
+  if (state.kind === 'count') {
+    const incremental = state.limit === undefined && state.offset === undefined ? countRead(state, rowid) : undefined
+    return { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode, incremental }
+  }
+  if (state.kind !== 'select') return { ...compiled, incremental: undefined }
+  const select = selectRead(state, rowid, compiled.decode)
+  const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
+  const patchable = state.offset === undefined && limit !== 0
+  return { sql: select.sql, bindValues: select.bindValues, decode: compiled.decode, incremental: patchable ? select : undefined }
+}
+
+/**
+ * A name SQLite resolves to the rowid in this table: `rowid`, `_rowid_` or `oid` unless a column
+ * takes it. Undefined when all three are taken, or a column could clash with the hidden columns.
+ */
+const rowidName = (table: TableInfo): string | undefined =>
+  cached(table, 'live:rowid', () => {
+    const names = new Set(table.columnNames.map((name) => name.toLowerCase()))
+    if (table.columnNames.some((name) => name.toLowerCase().startsWith(HIDDEN_PREFIX))) return null
+    return ['rowid', '_rowid_', 'oid'].find((name) => !names.has(name)) ?? null
+  }) ?? undefined
+
+/** ` AND rowid IN (?, …)` for `size` rowids, joined to the query's conditions. */
+const rowidCondition = (state: BuilderState, rowid: string, size: number): string => {
+  const inList = size === 1 ? `${rowid} = ?` : `${rowid} IN (${Array.from({ length: size }, () => '?').join(', ')})`
+  if (state.where.length === 0) return ` WHERE ${inList}`
+  return ` WHERE (${state.where.map((fragment) => fragment.sql).join(' AND ')}) AND ${inList}`
+}
+
+const patchStatements = (make: (size: number) => string): IncrementalRead['patchStatement'] => {
+  const bySize = new Map<number, { readonly sql: string; readonly rowids: number }>()
+  return (size) => {
+    const rowids = PATCH_SIZES.find((candidate) => candidate >= size) ?? MAX_PATCH_ROWIDS
+    let statement = bySize.get(rowids)
+    if (statement === undefined) bySize.set(rowids, (statement = { sql: make(rowids), rowids }))
+    return statement
+  }
+}
+
+const whereBindValuesOf = (state: BuilderState): Array<CompiledBindValue> => {
+  const bindValues: Array<CompiledBindValue> = []
+  appendWhere(state, bindValues)
+  return bindValues
+}
+
+const countRead = (state: BuilderState, rowid: string): IncrementalRead => {
+  const { table } = state
+  const whereBindValues = whereBindValuesOf(state)
+  const head = `SELECT ${rowid} AS "${ROWID_COLUMN}" FROM ${table.quotedName}`
+  return {
+    table: table.name,
+    kind: 'count',
+    sql: head + appendWhere(state, []),
+    bindValues: whereBindValues,
+    patchStatement: patchStatements((size) => head + rowidCondition(state, rowid, size)),
+    whereBindValues,
+    directions: [],
+    limit: undefined,
+    decodeRow: () => undefined,
+    finish: (values) => values.length,
+  }
+}
+
+const selectRead = (state: BuilderState, rowid: string, decode: (rows: ReadonlyArray<SqliteRow>) => unknown): IncrementalRead => {
+  const { table } = state
+  const columns = state.columns ?? table.columnNames
+  const keys = state.orderBy.map((term, index) => `${quotedColumn(table, term.column)} AS "${sortKeyColumn(index)}"`)
+  const head = `SELECT ${rowid} AS "${ROWID_COLUMN}", ${[columnList(table, columns), ...keys].join(', ')} FROM ${table.quotedName}`
+  const order = [...state.orderBy.map((term) => `${quotedColumn(table, term.column)} ${term.direction === 'desc' ? 'DESC' : 'ASC'}`), rowid]
+  const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
+  const bindValues: Array<CompiledBindValue> = []
+  let sql = head + appendWhere(state, bindValues) + ` ORDER BY ${order.join(', ')}`
+  sql += appendLimit(limit, state.offset, bindValues)
+  const decodeRow = selectedRowDecoder(state)
+  return {
+    table: table.name,
+    kind: 'rows',
+    sql,
+    bindValues,
+    patchStatement: patchStatements((size) => head + rowidCondition(state, rowid, size)),
+    whereBindValues: whereBindValuesOf(state),
+    directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)),
+    limit,
+    decodeRow,
+    finish: state.first === undefined ? (values) => values : (values) => (values.length > 0 ? values[0] : decode([])),
+  }
+}
