@@ -85,16 +85,17 @@ export function queryDb(
 
   // A static query is compiled once; its SQL (as written) and bind values identify it.
   const written = isQueryBuilder(query) ? compileQuery(query) : undefined
+  const read = isQueryBuilder(query) ? liveRead(query) : undefined
   const compiled = toCompiledQuery(query, options.label ?? 'queryDb')
   const label = options.label ?? labelOf(written ?? compiled)
   const key =
     options.deps !== undefined
       ? keyFromDeps('db', label, map ?? Object, options.deps)
-      : map === undefined && written !== undefined
-        ? `db|${written.sql}|${JSON.stringify(written.bindValues, bindValueReplacer)}`
+      : map === undefined && written !== undefined && read?.resultShape !== undefined
+        ? `db|${written.sql}|${JSON.stringify(written.bindValues, bindValueReplacer)}|${read.resultShape}`
         : undefined
   // Builder reads of one table patch their result after commits instead of re-reading it.
-  const incremental = isQueryBuilder(query) ? liveRead(query).incremental : undefined
+  const incremental = read?.incremental
   const compute = (runtime: QueryRuntime): unknown => {
     const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
     return map === undefined ? result : map(result)

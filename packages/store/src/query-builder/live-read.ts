@@ -29,6 +29,11 @@ export interface LiveRead {
   readonly bindValues: ReadonlyArray<CompiledBindValue>
   /** Rows of `sql` → the query's result (hidden columns are ignored). */
   readonly decode: (rows: ReadonlyArray<SqliteRow>) => unknown
+  /**
+   * What tells results of equal SQL and bind values apart (`first()` and `limit(1)` share both):
+   * undefined when nothing can, because `first()` has a fallback function.
+   */
+  readonly resultShape: string | undefined
   /** Set when a live query can refresh by patching (single table, no offset, count without window). */
   readonly incremental: IncrementalRead | undefined
 }
@@ -74,17 +79,18 @@ export const liveRead = (builder: QueryBuilder<unknown>): LiveRead => {
 const makeLiveRead = (builder: QueryBuilder<unknown>): LiveRead => {
   const compiled = compileQuery(builder)
   const state = builder instanceof QueryBuilderImpl ? builder._state : undefined
+  const resultShape = state?.first === undefined ? '' : state.first.behaviour === 'fallback' ? undefined : `first:${state.first.behaviour}`
+  const plain = { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode, resultShape, incremental: undefined }
   const rowid = state === undefined ? undefined : rowidName(state.table)
-  if (state === undefined || rowid === undefined) return { ...compiled, incremental: undefined }
+  if (state === undefined || rowid === undefined) return plain
   if (state.kind === 'count') {
-    const incremental = state.limit === undefined && state.offset === undefined ? countRead(state, rowid) : undefined
-    return { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode, incremental }
+    return { ...plain, incremental: state.limit === undefined && state.offset === undefined ? countRead(state, rowid) : undefined }
   }
-  if (state.kind !== 'select') return { ...compiled, incremental: undefined }
+  if (state.kind !== 'select') return plain
   const select = selectRead(state, rowid, compiled.decode)
   const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
   const patchable = state.offset === undefined && limit !== 0
-  return { sql: select.sql, bindValues: select.bindValues, decode: compiled.decode, incremental: patchable ? select : undefined }
+  return { ...plain, sql: select.sql, bindValues: select.bindValues, incremental: patchable ? select : undefined }
 }
 
 /**
