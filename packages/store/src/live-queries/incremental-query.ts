@@ -33,8 +33,12 @@ interface Entry {
 interface RowsSnapshot {
   readonly kind: 'rows'
   readonly version: number
-  /** The result's rows in order. */
+  /** The result's rows in order. Never changed once built: `values` may be the result itself. */
   readonly entries: ReadonlyArray<Entry>
+  /** The decoded rows, in the same order. */
+  readonly values: ReadonlyArray<unknown>
+  /** The entries by rowid; patched in place (a failed patch is followed by a full run). */
+  readonly byRowid: Map<number | bigint, Entry>
   readonly result: unknown
 }
 
@@ -112,11 +116,15 @@ const dependOnTable = (runtime: QueryRuntime, sql: string, table: string, label:
 
 /** Runs a patchable read in full or for some rowids, and merges the rows it gets. */
 class PatchableQuery {
+  private readonly compare: (a: Entry, b: Entry) => number
+
   constructor(
     private readonly runtime: QueryRuntime,
     private readonly read: IncrementalRead,
     private readonly label: string,
-  ) {}
+  ) {
+    this.compare = compareEntries(read.directions)
+  }
 
   fullRun(previous: Snapshot | undefined, version: number): Snapshot {
     const rows = this.select(this.read.sql, this.read.bindValues)
@@ -127,9 +135,19 @@ class PatchableQuery {
     }
     // Rows equal to the previous result's keep their objects, so memoized views of them stay put.
     const before = previous?.kind === 'rows' ? previous : undefined
-    const known = before === undefined ? undefined : new Map(before.entries.map((entry) => [entry.rowid, entry]))
-    const entries = rows.map((row) => this.entry(row, known?.get(rowidOf(row))))
-    return { kind: 'rows', version, entries, result: this.result(before, entries) }
+    const entries: Entry[] = []
+    const values: unknown[] = []
+    const byRowid = new Map<number | bigint, Entry>()
+    let same = before !== undefined && before.values.length === rows.length
+    for (const row of rows) {
+      const entry = this.entry(row, before?.byRowid.get(rowidOf(row)))
+      same &&= entry.value === before!.values[entries.length]
+      entries.push(entry)
+      values.push(entry.value)
+      byRowid.set(entry.rowid, entry)
+    }
+    if (same) return { ...before!, version, entries, byRowid }
+    return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
   }
 
   /** The snapshot after rows `changed` changed, or undefined when only a full run can tell. */
@@ -141,35 +159,50 @@ class PatchableQuery {
       for (const row of rows) rowids.add(rowidOf(row))
       return { kind: 'count', version, rowids, result: rowids.size }
     }
-    const leaving = new Map<number | bigint, Entry>()
-    const kept: Entry[] = []
-    for (const entry of previous.entries) {
-      if (changed.has(entry.rowid as number)) leaving.set(entry.rowid, entry)
-      else kept.push(entry)
+    const { byRowid } = previous
+    const compare = this.compare
+    const arriving = rows.map((row) => this.entry(row, byRowid.get(rowidOf(row))))
+    let leaving = 0
+    for (const rowid of changed) if (byRowid.has(rowid)) leaving++
+    // The common commit changes rows the result does not show, or shows unchanged in the same place.
+    const unchanged =
+      arriving.length === leaving &&
+      arriving.every((entry) => {
+        const before = byRowid.get(entry.rowid)
+        return before !== undefined && before.value === entry.value && compare(before, entry) === 0
+      })
+    if (unchanged) return { ...previous, version }
+
+    const entries = previous.entries.slice()
+    const values = previous.values.slice()
+    for (const rowid of changed) {
+      const before = byRowid.get(rowid)
+      if (before === undefined) continue
+      const index = lowerBound(entries, before, compare)
+      entries.splice(index, 1)
+      values.splice(index, 1)
+      byRowid.delete(rowid)
     }
-    if (leaving.size === 0 && rows.length === 0) return { ...previous, version }
-    const arriving = rows.map((row) => this.entry(row, leaving.get(rowidOf(row)))).sort(compareEntries(this.read.directions))
-    const merged = mergeInto(kept, arriving, compareEntries(this.read.directions))
+    for (const entry of arriving.sort(compare)) {
+      const index = lowerBound(entries, entry, compare)
+      entries.splice(index, 0, entry)
+      values.splice(index, 0, entry.value)
+      byRowid.set(entry.rowid, entry)
+    }
     const limit = this.read.limit
     if (limit !== undefined && previous.entries.length === limit) {
       // The window was full: rows past it are unknown, but all sort after its old last row. The new
       // window is right only if the known rows fill it without passing that boundary.
-      const boundary = previous.entries[limit - 1]!
-      const compare = compareEntries(this.read.directions)
-      if (merged.length < limit || compare(merged[limit - 1]!, boundary) > 0) return undefined
+      if (entries.length < limit || compare(entries[limit - 1]!, previous.entries[limit - 1]!) > 0) return undefined
     }
-    const entries = limit !== undefined && merged.length > limit ? merged.slice(0, limit) : merged
-    return { kind: 'rows', version, entries, result: this.result(previous, entries) }
+    while (limit !== undefined && entries.length > limit) {
+      byRowid.delete(entries.pop()!.rowid)
+      values.pop()
+    }
+    return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
   }
 
-  /** The previous result itself when every row is the same object in the same place. */
-  private result(previous: RowsSnapshot | undefined, entries: ReadonlyArray<Entry>): unknown {
-    if (previous !== undefined && previous.entries.length === entries.length) {
-      let same = true
-      for (let i = 0; i < entries.length && same; i++) same = entries[i]!.value === previous.entries[i]!.value
-      if (same) return previous.result
-    }
-    const values = entries.map((entry) => entry.value)
+  private finish(values: ReadonlyArray<unknown>): unknown {
     return this.guard(this.read.sql, () => this.read.finish(values))
   }
 
@@ -230,17 +263,14 @@ const compareEntries =
     return a.rowid < b.rowid ? -1 : a.rowid > b.rowid ? 1 : 0
   }
 
-/** `arriving` (sorted) inserted into `kept` (sorted) at their places; `kept` is reused. */
-const mergeInto = (kept: Entry[], arriving: ReadonlyArray<Entry>, compare: (a: Entry, b: Entry) => number): Entry[] => {
-  for (const entry of arriving) {
-    let low = 0
-    let high = kept.length
-    while (low < high) {
-      const middle = (low + high) >>> 1
-      if (compare(kept[middle]!, entry) < 0) low = middle + 1
-      else high = middle
-    }
-    kept.splice(low, 0, entry)
+/** The first index of `entries` (sorted) whose entry does not sort before `entry`. */
+const lowerBound = (entries: ReadonlyArray<Entry>, entry: Entry, compare: (a: Entry, b: Entry) => number): number => {
+  let low = 0
+  let high = entries.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (compare(entries[middle]!, entry) < 0) low = middle + 1
+    else high = middle
   }
-  return kept
+  return low
 }
