@@ -173,21 +173,51 @@ class PatchableQuery {
       })
     if (unchanged) return { ...previous, version }
 
-    const entries = previous.entries.slice()
-    const values = previous.values.slice()
+    // Positions are found in the previous entries, before anything moves.
+    const arrivingByRowid = new Map(arriving.map((entry) => [entry.rowid, entry]))
+    const replaced: Array<readonly [number, Entry]> = []
+    const removed = new Set<number>()
     for (const rowid of changed) {
       const before = byRowid.get(rowid)
       if (before === undefined) continue
-      const index = lowerBound(entries, before, compare)
-      entries.splice(index, 1)
-      values.splice(index, 1)
-      byRowid.delete(rowid)
+      const index = lowerBound(previous.entries, before, compare)
+      const after = arrivingByRowid.get(rowid)
+      if (after !== undefined && compare(before, after) === 0) {
+        // Same place in the order: replaced where it stands.
+        replaced.push([index, after])
+        arrivingByRowid.delete(rowid)
+      } else {
+        removed.add(index)
+        byRowid.delete(rowid)
+      }
     }
-    for (const entry of arriving.sort(compare)) {
-      const index = lowerBound(entries, entry, compare)
-      entries.splice(index, 0, entry)
-      values.splice(index, 0, entry.value)
+    let entries = previous.entries.slice()
+    let values = previous.values.slice()
+    for (const [index, entry] of replaced) {
+      entries[index] = entry
+      values[index] = entry.value
       byRowid.set(entry.rowid, entry)
+    }
+    if (removed.size > FEW_CHANGES) {
+      entries = entries.filter((_, index) => !removed.has(index))
+      values = values.filter((_, index) => !removed.has(index))
+    } else {
+      for (const index of [...removed].sort((a, b) => b - a)) {
+        entries.splice(index, 1)
+        values.splice(index, 1)
+      }
+    }
+    const inserted = [...arrivingByRowid.values()].sort(compare)
+    for (const entry of inserted) byRowid.set(entry.rowid, entry)
+    if (inserted.length <= FEW_CHANGES) {
+      for (const entry of inserted) {
+        const index = lowerBound(entries, entry, compare)
+        entries.splice(index, 0, entry)
+        values.splice(index, 0, entry.value)
+      }
+    } else {
+      entries = mergeSorted(entries, inserted, compare)
+      values = entries.map((entry) => entry.value)
     }
     const limit = this.read.limit
     if (limit !== undefined && previous.entries.length === limit) {
@@ -262,6 +292,20 @@ const compareEntries =
     }
     return a.rowid < b.rowid ? -1 : a.rowid > b.rowid ? 1 : 0
   }
+
+/** Up to this many rows are spliced out or in one by one; more are filtered or merged in one pass. */
+const FEW_CHANGES = 8
+
+/** Merges two sorted lists. */
+const mergeSorted = (a: ReadonlyArray<Entry>, b: ReadonlyArray<Entry>, compare: (x: Entry, y: Entry) => number): Entry[] => {
+  const merged: Entry[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) merged.push(compare(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!)
+  while (i < a.length) merged.push(a[i++]!)
+  while (j < b.length) merged.push(b[j++]!)
+  return merged
+}
 
 /** The first index of `entries` (sorted) whose entry does not sort before `entry`. */
 const lowerBound = (entries: ReadonlyArray<Entry>, entry: Entry, compare: (a: Entry, b: Entry) => number): number => {
