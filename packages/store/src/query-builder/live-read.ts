@@ -5,11 +5,11 @@
  * re-reading it (see `live-queries/incremental-query.ts`). The builder's own SQL (`compileQuery`,
  * `toString`) stays as written; only what the store executes carries the tie-break.
  */
-import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import { appendLimit, appendWhere, columnList, compileQuery, selectedRowDecoder } from './compile.js'
 import { QueryBuilderImpl } from './builder.js'
 import type { BuilderState } from './state.js'
 import { cached, quotedColumn, type TableInfo } from './table-info.js'
+import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import type { CompiledBindValue, QueryBuilder } from './types.js'
 
 /** The column holding each row's rowid in the store's reads of a select. */
@@ -83,15 +83,44 @@ const makeLiveRead = (builder: QueryBuilder<unknown>): LiveRead => {
   const plain = { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode, resultShape, incremental: undefined }
   const rowid = state === undefined ? undefined : rowidName(state.table)
   if (state === undefined || rowid === undefined) return plain
+  const { table } = state
   if (state.kind === 'count') {
-    return { ...plain, incremental: state.limit === undefined && state.offset === undefined ? countRead(state, rowid) : undefined }
+    if (state.limit !== undefined || state.offset !== undefined) return plain
+    // The builder's SQL text is the query's shape: the strings derived from it are built once per shape.
+    const shape = cached(table, `live:${compiled.sql}`, () => countShape(state, rowid))
+    const incremental: IncrementalRead = {
+      ...shape,
+      table: table.name,
+      kind: 'count',
+      bindValues: compiled.bindValues,
+      whereBindValues: compiled.bindValues,
+      limit: undefined,
+      decodeRow: countsOnly,
+      finish: (values) => values.length,
+    }
+    return { ...plain, incremental }
   }
   if (state.kind !== 'select') return plain
-  const select = selectRead(state, rowid, compiled.decode)
+  const shape = cached(table, `live:${compiled.sql}`, () => selectShape(state, rowid))
   const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
+  const boundWindow = limit === undefined && state.offset === undefined ? 0 : state.offset === undefined ? 1 : 2
+  const decode = compiled.decode
+  const select: IncrementalRead = {
+    ...shape,
+    table: table.name,
+    kind: 'rows',
+    // The window's values are bound last, after the conditions', as in the builder's SQL.
+    bindValues: compiled.bindValues,
+    whereBindValues: compiled.bindValues.slice(0, compiled.bindValues.length - boundWindow),
+    limit,
+    decodeRow: selectedRowDecoder(state),
+    finish: state.first === undefined ? (values) => values : (values) => (values.length > 0 ? values[0] : decode([])),
+  }
   const patchable = state.offset === undefined && limit !== 0
-  return { ...plain, sql: select.sql, bindValues: select.bindValues, incremental: patchable ? select : undefined }
+  return { ...plain, sql: select.sql, incremental: patchable ? select : undefined }
 }
+
+const countsOnly = (): undefined => undefined
 
 /**
  * A name SQLite resolves to the rowid in this table: `rowid`, `_rowid_` or `oid` unless a column
@@ -104,68 +133,36 @@ const rowidName = (table: TableInfo): string | undefined =>
     return ['rowid', '_rowid_', 'oid'].find((name) => !names.has(name)) ?? null
   }) ?? undefined
 
-/** ` AND rowid IN (?, …)` for `size` rowids, joined to the query's conditions. */
-const rowidCondition = (state: BuilderState, rowid: string, size: number): string => {
-  const inList = size === 1 ? `${rowid} = ?` : `${rowid} IN (${Array.from({ length: size }, () => '?').join(', ')})`
-  if (state.where.length === 0) return ` WHERE ${inList}`
-  return ` WHERE (${state.where.map((fragment) => fragment.sql).join(' AND ')}) AND ${inList}`
-}
+/** What of an incremental read depends only on the query's shape (its SQL text). */
+type Shape = Pick<IncrementalRead, 'sql' | 'patchStatement' | 'directions'>
 
-const patchStatements = (make: (size: number) => string): IncrementalRead['patchStatement'] => {
+/** Patch statements for `head`: the query's conditions and `rowid IN (?, …)` for up to `size` rowids. */
+const patchStatements = (state: BuilderState, rowid: string, head: string): IncrementalRead['patchStatement'] => {
+  const conditions = state.where.length === 0 ? ' WHERE ' : ` WHERE (${state.where.map((fragment) => fragment.sql).join(' AND ')}) AND `
   const bySize = new Map<number, { readonly sql: string; readonly rowids: number }>()
   return (size) => {
     const rowids = PATCH_SIZES.find((candidate) => candidate >= size) ?? MAX_PATCH_ROWIDS
     let statement = bySize.get(rowids)
-    if (statement === undefined) bySize.set(rowids, (statement = { sql: make(rowids), rowids }))
+    if (statement === undefined) {
+      const inList = rowids === 1 ? `${rowid} = ?` : `${rowid} IN (${Array.from({ length: rowids }, () => '?').join(', ')})`
+      bySize.set(rowids, (statement = { sql: head + conditions + inList, rowids }))
+    }
     return statement
   }
 }
 
-const whereBindValuesOf = (state: BuilderState): Array<CompiledBindValue> => {
-  const bindValues: Array<CompiledBindValue> = []
-  appendWhere(state, bindValues)
-  return bindValues
+const countShape = (state: BuilderState, rowid: string): Shape => {
+  const head = `SELECT ${rowid} AS "${ROWID_COLUMN}" FROM ${state.table.quotedName}`
+  return { sql: head + appendWhere(state, []), patchStatement: patchStatements(state, rowid, head), directions: [] }
 }
 
-const countRead = (state: BuilderState, rowid: string): IncrementalRead => {
-  const { table } = state
-  const whereBindValues = whereBindValuesOf(state)
-  const head = `SELECT ${rowid} AS "${ROWID_COLUMN}" FROM ${table.quotedName}`
-  return {
-    table: table.name,
-    kind: 'count',
-    sql: head + appendWhere(state, []),
-    bindValues: whereBindValues,
-    patchStatement: patchStatements((size) => head + rowidCondition(state, rowid, size)),
-    whereBindValues,
-    directions: [],
-    limit: undefined,
-    decodeRow: () => undefined,
-    finish: (values) => values.length,
-  }
-}
-
-const selectRead = (state: BuilderState, rowid: string, decode: (rows: ReadonlyArray<SqliteRow>) => unknown): IncrementalRead => {
+const selectShape = (state: BuilderState, rowid: string): Shape => {
   const { table } = state
   const columns = state.columns ?? table.columnNames
   const keys = state.orderBy.map((term, index) => `${quotedColumn(table, term.column)} AS "${sortKeyColumn(index)}"`)
   const head = `SELECT ${rowid} AS "${ROWID_COLUMN}", ${[columnList(table, columns), ...keys].join(', ')} FROM ${table.quotedName}`
   const order = [...state.orderBy.map((term) => `${quotedColumn(table, term.column)} ${term.direction === 'desc' ? 'DESC' : 'ASC'}`), rowid]
   const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
-  const bindValues: Array<CompiledBindValue> = []
-  let sql = head + appendWhere(state, bindValues) + ` ORDER BY ${order.join(', ')}`
-  sql += appendLimit(limit, state.offset, bindValues)
-  const decodeRow = selectedRowDecoder(state)
-  return {
-    table: table.name,
-    kind: 'rows',
-    sql,
-    bindValues,
-    patchStatement: patchStatements((size) => head + rowidCondition(state, rowid, size)),
-    whereBindValues: whereBindValuesOf(state),
-    directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)),
-    limit,
-    decodeRow,
-    finish: state.first === undefined ? (values) => values : (values) => (values.length > 0 ? values[0] : decode([])),
-  }
+  const sql = head + appendWhere(state, []) + ` ORDER BY ${order.join(', ')}` + appendLimit(limit, state.offset, [])
+  return { sql, patchStatement: patchStatements(state, rowid, head), directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)) }
 }
