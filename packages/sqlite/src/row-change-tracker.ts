@@ -103,8 +103,13 @@ export class WasmRowChangeTracker implements RowChangeTracker {
     for (const column of this.#select('SELECT name FROM pragma_table_info(?) WHERE pk > 0', [table])) {
       rowidColumns.add(String(column['name']).toLowerCase())
     }
+    const referenced = this.#select(
+      "SELECT 1 FROM main.sqlite_schema AS s, pragma_foreign_key_list(s.name) AS f WHERE s.type = 'table' AND f.\"table\" = ? COLLATE NOCASE LIMIT 1",
+      [table],
+    )
     return {
       unhooked: /\bwithout\s+rowid\b/i.test(definition) || /^\s*create\s+virtual\b/i.test(definition),
+      referenced: referenced.length > 0,
       replaceInSchema: /\breplace\b/i.test(definition),
       rowidColumns,
     }

@@ -4,6 +4,8 @@ import type { PreparedStatement } from './prepare.js'
 export interface TableTraits {
   /** WITHOUT ROWID or virtual: the update hook never reports its rows. */
   readonly unhooked: boolean
+  /** Other tables' foreign keys reference it: their actions (CASCADE, SET NULL) are not looked into. */
+  readonly referenced: boolean
   /** Its definition mentions REPLACE (e.g. `UNIQUE ON CONFLICT REPLACE`): a plain INSERT may delete rows unreported. */
   readonly replaceInSchema: boolean
   /** Lower-case names that may address the rowid: the primary-key columns, `rowid`, `_rowid_`, `oid`. */
@@ -16,7 +18,7 @@ export interface TableTraits {
  * - REPLACE conflict resolution deletes rows silently: any `replace` in the SQL text counts;
  * - a DELETE without WHERE may take the truncate optimization, which reports nothing;
  * - an UPDATE of a rowid alias reports only the new rowid: any key column counts;
- * - writes made by triggers are not looked into;
+ * - writes made by triggers and foreign-key actions are not looked into;
  * - WITHOUT ROWID and virtual tables, and tables SQLite does not describe (`traits` returns undefined).
  */
 export const changesRowsUnreported = (
@@ -28,7 +30,7 @@ export const changesRowsUnreported = (
   if (access.deletesRows && !hasTopLevelWhere(sql)) return true
   for (const table of access.written) {
     const described = traits(table)
-    if (described === undefined || described.unhooked || described.replaceInSchema) return true
+    if (described === undefined || described.unhooked || described.referenced || described.replaceInSchema) return true
     const updated = access.updatedColumns.get(table)
     if (updated === undefined) continue
     for (const column of updated) if (described.rowidColumns.has(column.toLowerCase())) return true

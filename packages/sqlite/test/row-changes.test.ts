@@ -10,6 +10,8 @@ const open = async () => {
   db.execute('CREATE TABLE pairs (a TEXT, b TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID')
   db.execute('CREATE TABLE tags (name TEXT UNIQUE ON CONFLICT REPLACE)')
   db.execute('CREATE TABLE audit (item INTEGER)')
+  db.execute('CREATE TABLE owners (id INTEGER PRIMARY KEY)')
+  db.execute('CREATE TABLE pets (owner INTEGER REFERENCES owners (id) ON DELETE CASCADE)')
   db.execute('CREATE TRIGGER items_audit AFTER DELETE ON items BEGIN INSERT INTO audit VALUES (old.id); END')
   for (let id = 1; id <= 3; id++) db.execute('INSERT INTO items (id, name) VALUES (?, ?)', [id, `item ${id}`])
   db.execute("INSERT INTO notes VALUES ('a', 'x')")
@@ -48,6 +50,8 @@ describe('trackRowChanges', () => {
     expect(untracked('UPDATE items SET id = 10 WHERE id = 3')).toEqual(['items'])
     expect(untracked('UPDATE items SET rowid = 11 WHERE id = 10')).toEqual(['items'])
     expect(untracked("INSERT INTO pairs VALUES ('a', 'b')")).toEqual(['pairs'])
+    expect(untracked('INSERT INTO owners VALUES (1)')).toEqual(['owners'])
+    expect(untracked('INSERT INTO pets VALUES (1)')).toEqual([])
     // Writes made by triggers are not looked into.
     expect(untracked('DELETE FROM items WHERE id = 1')).toEqual(['audit', 'items'])
     expect(untracked('DELETE FROM notes')).toEqual(['notes'])
