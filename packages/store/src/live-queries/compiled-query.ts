@@ -1,5 +1,5 @@
 import * as Schema from 'effect/Schema'
-import { isQueryBuilder, liveRead } from '../query-builder/internal.js'
+import { isQueryBuilder, storeRead } from '../query-builder/internal.js'
 import { SessionIdSymbol } from '../schema/internal.js'
 import type { BindValue, BindValues, SqliteDb, SqliteRow } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError, QueryError } from '../store/errors.js'
@@ -43,7 +43,7 @@ export const isRawSqlQuery = (value: unknown): value is RawSqlQuery<unknown> =>
  */
 export const toCompiledQuery = (input: unknown, label: string): CompiledQuery => {
   if (isQueryBuilder(input)) {
-    const read = liveRead(input)
+    const read = storeRead(input)
     return { sql: read.sql, bindValues: read.bindValues, decode: read.decode }
   }
   if (isRawSqlQuery(input)) {

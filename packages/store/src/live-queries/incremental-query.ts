@@ -66,11 +66,15 @@ export const makeIncrementalNode = (
   let mapped: { readonly result: unknown; readonly value: unknown } | undefined
   const query = new PatchableQuery(runtime, read, label)
 
-  const refresh = (version: number): unknown => {
+  const refresh = (version: number | undefined): unknown => {
     const previous = snapshot
     // Invalid until this run succeeds: a failed run is followed by a full one.
     snapshot = undefined
     let next: Snapshot | undefined
+    if (version === undefined) {
+      incrementalRefreshStats.fullRuns++
+      return query.fullRun(previous, -1).result
+    }
     if (previous !== undefined) {
       const changed = previous.version === version ? NO_ROWS : runtime.tableChanges(read.table, previous.version, version)
       if (changed !== 'untracked' && changed.size <= Math.max(MIN_PATCH_LIMIT, sizeOf(previous) / 4)) {
@@ -102,16 +106,23 @@ const NO_ROWS: ReadonlySet<number> = new Set()
 
 const sizeOf = (snapshot: Snapshot): number => (snapshot.kind === 'rows' ? snapshot.entries.length : snapshot.rowids.size)
 
-/** Depends on the tables the SQL reads (SQLite says which) and returns the version of `table`. */
-const dependOnTable = (runtime: QueryRuntime, sql: string, table: string, label: string, get: Getter): number => {
+/**
+ * Depends on the tables the SQL reads (SQLite says which) and returns the version of `table`, or
+ * undefined when it reads more than `table`: changes elsewhere are not journaled for this query.
+ */
+const dependOnTable = (runtime: QueryRuntime, sql: string, table: string, label: string, get: Getter): number | undefined => {
   let tables: ReadonlySet<string>
   try {
     tables = runtime.db.tablesRead(sql)
   } catch (cause) {
     throw new QueryError(label, sql, cause)
   }
-  for (const other of tables) if (other !== table) get(runtime.tableRef(other))
-  return get(runtime.tableRef(table))
+  let version: number | undefined
+  for (const read of tables) {
+    const value = get(runtime.tableRef(read))
+    if (read === table) version = value
+  }
+  return tables.size === 1 ? version : undefined
 }
 
 /** Runs a patchable read in full or for some rowids, and merges the rows it gets. */

@@ -1,5 +1,5 @@
 import type { QueryBuilder } from '../query-builder/internal.js'
-import { compileQuery, isQueryBuilder, liveRead } from '../query-builder/internal.js'
+import { compileQuery, incrementalRead, isQueryBuilder, storeRead } from '../query-builder/internal.js'
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import { deepEqual } from '../utils/deep-equal.js'
 import { runCompiledQuery, toCompiledQuery, type CompiledQuery, type RawSqlQuery } from './compiled-query.js'
@@ -85,8 +85,8 @@ export function queryDb(
 
   // A static query is compiled once; its SQL (as written) and bind values identify it.
   const written = isQueryBuilder(query) ? compileQuery(query) : undefined
-  const read = isQueryBuilder(query) ? liveRead(query) : undefined
-  const compiled = toCompiledQuery(query, options.label ?? 'queryDb')
+  const read = isQueryBuilder(query) ? storeRead(query) : undefined
+  const compiled = read ?? toCompiledQuery(query, options.label ?? 'queryDb')
   const label = options.label ?? labelOf(written ?? compiled)
   const key =
     options.deps !== undefined
@@ -94,8 +94,6 @@ export function queryDb(
       : map === undefined && written !== undefined && read?.resultShape !== undefined
         ? `db|${written.sql}|${JSON.stringify(written.bindValues, bindValueReplacer)}|${read.resultShape}`
         : undefined
-  // Builder reads of one table patch their result after commits instead of re-reading it.
-  const incremental = read?.incremental
   const compute = (runtime: QueryRuntime): unknown => {
     const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
     return map === undefined ? result : map(result)
@@ -104,16 +102,18 @@ export function queryDb(
     kind: 'db',
     label,
     key,
-    makeNode: (runtime) =>
-      incremental !== undefined
-        ? makeIncrementalNode(runtime, incremental, compiled.sql, label, map as ((result: unknown) => unknown) | undefined)
-        : runtime.graph.makeThunk(
-            (get) => {
-              dependOnTables(runtime, compiled, label, get)
-              return compute(runtime)
-            },
-            { label, equal: deepEqual },
-          ),
+    makeNode: (runtime) => {
+      // Builder reads of one table patch their result after commits instead of re-reading it.
+      const incremental = isQueryBuilder(query) ? incrementalRead(query) : undefined
+      if (incremental !== undefined) return makeIncrementalNode(runtime, incremental, compiled.sql, label, map as ((result: unknown) => unknown) | undefined)
+      return runtime.graph.makeThunk(
+        (get) => {
+          dependOnTables(runtime, compiled, label, get)
+          return compute(runtime)
+        },
+        { label, equal: deepEqual },
+      )
+    },
     compute,
   })
   return def.key === undefined ? Object.assign(def, { key: def }) : def

@@ -24,7 +24,7 @@ export const MAX_PATCH_ROWIDS = 64
 const PATCH_SIZES: ReadonlyArray<number> = [1, 8, MAX_PATCH_ROWIDS]
 
 /** What the store executes for a builder read. */
-export interface LiveRead {
+export interface StoreRead {
   readonly sql: string
   readonly bindValues: ReadonlyArray<CompiledBindValue>
   /** Rows of `sql` → the query's result (hidden columns are ignored). */
@@ -34,8 +34,6 @@ export interface LiveRead {
    * undefined when nothing can, because `first()` has a fallback function.
    */
   readonly resultShape: string | undefined
-  /** Set when a live query can refresh by patching (single table, no offset, count without window). */
-  readonly incremental: IncrementalRead | undefined
 }
 
 /**
@@ -64,60 +62,91 @@ export interface IncrementalRead {
   readonly finish: (values: ReadonlyArray<unknown>) => unknown
 }
 
-const liveReads = new WeakMap<object, LiveRead>()
+const stateOf = (builder: QueryBuilder<unknown>): BuilderState | undefined =>
+  builder instanceof QueryBuilderImpl ? builder._state : undefined
 
-/** The store's read of a builder query (cached per builder). */
-export const liveRead = (builder: QueryBuilder<unknown>): LiveRead => {
-  let read = liveReads.get(builder)
-  if (read === undefined) {
-    read = makeLiveRead(builder)
-    liveReads.set(builder, read)
-  }
-  return read
+/** The number of LIMIT / OFFSET values a select binds after its conditions'. */
+const boundWindowValues = (state: BuilderState, limit: number | undefined): number =>
+  limit === undefined && state.offset === undefined ? 0 : state.offset === undefined ? 1 : 2
+
+const windowLimit = (state: BuilderState): number | undefined =>
+  state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
+
+/**
+ * The store's read of a builder query. Runs on every `store.query`, so it only joins cached
+ * fragments: a select gets the hidden columns and the rowid tie-break; anything else runs as compiled.
+ */
+export const storeRead = (builder: QueryBuilder<unknown>): StoreRead => {
+  const compiled = compileQuery(builder)
+  const state = stateOf(builder)
+  const resultShape = state?.first === undefined ? '' : state.first.behaviour === 'fallback' ? undefined : `first:${state.first.behaviour}`
+  const read = { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode, resultShape }
+  const rowid = state === undefined ? undefined : rowidName(state.table)
+  if (state?.kind !== 'select' || rowid === undefined) return read
+  const { head, order } = selectFragments(state, rowid)
+  const sql = head + appendWhere(state, []) + order + appendLimit(windowLimit(state), state.offset, [])
+  return { ...read, sql }
 }
 
-const makeLiveRead = (builder: QueryBuilder<unknown>): LiveRead => {
-  const compiled = compileQuery(builder)
-  const state = builder instanceof QueryBuilderImpl ? builder._state : undefined
-  const resultShape = state?.first === undefined ? '' : state.first.behaviour === 'fallback' ? undefined : `first:${state.first.behaviour}`
-  const plain = { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode, resultShape, incremental: undefined }
+/**
+ * How a live query can patch the result of `builder`, or undefined when it cannot: not a single
+ * rowid table's select or count, a select with an offset or `limit(0)`, a count of a window.
+ */
+export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead | undefined => {
+  const state = stateOf(builder)
   const rowid = state === undefined ? undefined : rowidName(state.table)
-  if (state === undefined || rowid === undefined) return plain
+  if (state === undefined || rowid === undefined) return undefined
+  const compiled = compileQuery(builder)
   const { table } = state
   if (state.kind === 'count') {
-    if (state.limit !== undefined || state.offset !== undefined) return plain
-    // The builder's SQL text is the query's shape: the strings derived from it are built once per shape.
-    const shape = cached(table, `live:${compiled.sql}`, () => countShape(state, rowid))
-    const incremental: IncrementalRead = {
-      ...shape,
+    if (state.limit !== undefined || state.offset !== undefined) return undefined
+    const head = `SELECT ${rowid} AS "${ROWID_COLUMN}" FROM ${table.quotedName}`
+    return {
       table: table.name,
       kind: 'count',
+      sql: head + appendWhere(state, []),
       bindValues: compiled.bindValues,
+      patchStatement: patchStatements(state, rowid, head),
       whereBindValues: compiled.bindValues,
+      directions: [],
       limit: undefined,
       decodeRow: countsOnly,
       finish: (values) => values.length,
     }
-    return { ...plain, incremental }
   }
-  if (state.kind !== 'select') return plain
-  const shape = cached(table, `live:${compiled.sql}`, () => selectShape(state, rowid))
-  const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
-  const boundWindow = limit === undefined && state.offset === undefined ? 0 : state.offset === undefined ? 1 : 2
+  const limit = windowLimit(state)
+  if (state.kind !== 'select' || state.offset !== undefined || limit === 0) return undefined
+  const { head } = selectFragments(state, rowid)
   const decode = compiled.decode
-  const select: IncrementalRead = {
-    ...shape,
+  return {
     table: table.name,
     kind: 'rows',
+    sql: storeRead(builder).sql,
     // The window's values are bound last, after the conditions', as in the builder's SQL.
     bindValues: compiled.bindValues,
-    whereBindValues: compiled.bindValues.slice(0, compiled.bindValues.length - boundWindow),
+    patchStatement: patchStatements(state, rowid, head),
+    whereBindValues: compiled.bindValues.slice(0, compiled.bindValues.length - boundWindowValues(state, limit)),
+    directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)),
     limit,
     decodeRow: selectedRowDecoder(state),
     finish: state.first === undefined ? (values) => values : (values) => (values.length > 0 ? values[0] : decode([])),
   }
-  const patchable = state.offset === undefined && limit !== 0
-  return { ...plain, sql: select.sql, incremental: patchable ? select : undefined }
+}
+
+/**
+ * `SELECT rowid, <columns>, <sort keys> FROM t` and ` ORDER BY <terms>, rowid` of a select,
+ * cached per table by selected columns and ORDER BY terms.
+ */
+const selectFragments = (state: BuilderState, rowid: string): { readonly head: string; readonly order: string } => {
+  const { table } = state
+  const terms = state.orderBy.map((term) => `${term.column}\u0000${term.direction}`).join('\u0001')
+  return cached(table, `live:${state.columns?.join('\u0000') ?? '*'}\u0002${terms}`, () => {
+    const columns = state.columns ?? table.columnNames
+    const keys = state.orderBy.map((term, index) => `${quotedColumn(table, term.column)} AS "${sortKeyColumn(index)}"`)
+    const head = `SELECT ${rowid} AS "${ROWID_COLUMN}", ${[columnList(table, columns), ...keys].join(', ')} FROM ${table.quotedName}`
+    const order = [...state.orderBy.map((term) => `${quotedColumn(table, term.column)} ${term.direction === 'desc' ? 'DESC' : 'ASC'}`), rowid]
+    return { head, order: ` ORDER BY ${order.join(', ')}` }
+  })
 }
 
 const countsOnly = (): undefined => undefined
@@ -132,9 +161,6 @@ const rowidName = (table: TableInfo): string | undefined =>
     if (table.columnNames.some((name) => name.toLowerCase().startsWith(HIDDEN_PREFIX))) return null
     return ['rowid', '_rowid_', 'oid'].find((name) => !names.has(name)) ?? null
   }) ?? undefined
-
-/** What of an incremental read depends only on the query's shape (its SQL text). */
-type Shape = Pick<IncrementalRead, 'sql' | 'patchStatement' | 'directions'>
 
 /** Patch statements for `head`: the query's conditions and `rowid IN (?, …)` for up to `size` rowids. */
 const patchStatements = (state: BuilderState, rowid: string, head: string): IncrementalRead['patchStatement'] => {
@@ -151,18 +177,3 @@ const patchStatements = (state: BuilderState, rowid: string, head: string): Incr
   }
 }
 
-const countShape = (state: BuilderState, rowid: string): Shape => {
-  const head = `SELECT ${rowid} AS "${ROWID_COLUMN}" FROM ${state.table.quotedName}`
-  return { sql: head + appendWhere(state, []), patchStatement: patchStatements(state, rowid, head), directions: [] }
-}
-
-const selectShape = (state: BuilderState, rowid: string): Shape => {
-  const { table } = state
-  const columns = state.columns ?? table.columnNames
-  const keys = state.orderBy.map((term, index) => `${quotedColumn(table, term.column)} AS "${sortKeyColumn(index)}"`)
-  const head = `SELECT ${rowid} AS "${ROWID_COLUMN}", ${[columnList(table, columns), ...keys].join(', ')} FROM ${table.quotedName}`
-  const order = [...state.orderBy.map((term) => `${quotedColumn(table, term.column)} ${term.direction === 'desc' ? 'DESC' : 'ASC'}`), rowid]
-  const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
-  const sql = head + appendWhere(state, []) + ` ORDER BY ${order.join(', ')}` + appendLimit(limit, state.offset, [])
-  return { sql, patchStatement: patchStatements(state, rowid, head), directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)) }
-}
