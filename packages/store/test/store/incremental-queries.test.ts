@@ -3,7 +3,7 @@
  * tests hold them to a fresh `store.query` of the same query after every commit of a random
  * workload, and check that the fast path is really taken.
  */
-import { computed, createStorePromise, Events, makeSchema, queryDb, Schema, signal, State, type Store } from '@cairn/store'
+import { computed, createStorePromise, Events, makeSchema, queryDb, Schema, signal, State, type MaterializerWrite, type Store } from '@cairn/store'
 import { makeAdapter } from '@cairn/adapter-node'
 import { afterEach, describe, expect, it } from 'vitest'
 import { incrementalRefreshStats } from '../../src/live-queries/incremental-query.js'
@@ -45,7 +45,7 @@ type Op = { readonly kind: string; readonly [key: string]: Value | Record<string
 
 const materializers = State.SQLite.materializers(events, {
   applied: ({ ops }, ctx) => {
-    const writes: unknown[] = []
+    const writes: MaterializerWrite[] = []
     for (const op of JSON.parse(ops) as Op[]) {
       const a = op as Record<string, any>
       switch (op.kind) {
@@ -357,6 +357,14 @@ describe('the fast path', () => {
     store.commit(events.todoToggled({ id: 6 }))
     expect(results).toHaveLength(2)
     expect(incrementalRefreshStats.fullRuns - fullRuns).toBe(0)
+  })
+
+  it('first() and limit(1) have the same SQL but are different live queries', async () => {
+    const store = await withTodos(3)
+    const seen: unknown[] = []
+    store.subscribe(tables.items.orderBy('id', 'desc').limit(1), (value) => seen.push(value))
+    store.subscribe(tables.items.orderBy('id', 'desc').first(), (value) => seen.push(value))
+    expect(seen).toEqual([[expect.objectContaining({ id: 3 })], expect.objectContaining({ id: 3 })])
   })
 
   it('a REPLACE makes the next refresh a full run', async () => {
