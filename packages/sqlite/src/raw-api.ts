@@ -34,6 +34,8 @@ export interface RawApi {
   sqlite3_changes(db: number): number
   sqlite3_get_autocommit(db: number): number
   sqlite3_set_authorizer(db: number, callback: number, context: number): number
+  /** Returns the previous hook's context pointer. */
+  sqlite3_update_hook(db: number, callback: number, context: number): number
   sqlite3_extended_result_codes(db: number, on: number): number
   sqlite3_close_v2(db: number): number
   sqlite3_malloc(bytes: number): number

@@ -14,6 +14,12 @@ export interface TableAccess {
   readonly changesSchema: boolean
   /** `ROLLBACK` or `ROLLBACK TO`. */
   readonly rollsBack: boolean
+  /** Deletes rows itself (not through a trigger). */
+  readonly deletesRows: boolean
+  /** Columns it sets itself (`UPDATE ... SET`, `ON CONFLICT DO UPDATE SET`), by table. */
+  readonly updatedColumns: ReadonlyMap<string, ReadonlySet<string>>
+  /** Writes through a trigger, a view or a CTE (the authorizer names one as the context of a write). */
+  readonly writesInContext: boolean
 }
 
 class Recording implements TableAccess {
@@ -21,9 +27,12 @@ class Recording implements TableAccess {
   readonly written = new Set<string>()
   /** Views, CTEs and triggers the authorizer names as the context of an access. */
   readonly contexts = new Set<string>()
+  readonly updatedColumns = new Map<string, Set<string>>()
   changesRows = false
   changesSchema = false
   rollsBack = false
+  deletesRows = false
+  writesInContext = false
 }
 
 const isInternal = (table: string): boolean => table.startsWith('sqlite_')
@@ -52,9 +61,9 @@ export class TableAccessRecorder {
     this.#raw = raw
     this.#callback = wasm.installFunction(
       'i(pipppp)',
-      (_userData: number, action: number, arg1: number, _arg2: number, _database: number, context: number): number => {
+      (_userData: number, action: number, arg1: number, arg2: number, _database: number, context: number): number => {
         const recording = this.#recording
-        if (recording !== undefined) note(recording, action, arg1, context, (pointer) => wasm.cstrToJs(pointer) ?? '')
+        if (recording !== undefined) note(recording, action, arg1, arg2, context, (pointer) => wasm.cstrToJs(pointer) ?? '')
         return SQLITE_OK
       },
     )
@@ -78,6 +87,7 @@ function note(
   recording: Recording,
   action: number,
   arg1: number,
+  arg2: number,
   context: number,
   text: (pointer: number) => string,
 ): void {
@@ -94,7 +104,17 @@ function note(
       const table = text(arg1)
       if (isInternal(table)) return
       recording.written.add(table)
-      if (context === 0) recording.changesRows = true
+      if (context !== 0) {
+        recording.writesInContext = true
+        return
+      }
+      recording.changesRows = true
+      if (action === Action.DELETE) recording.deletesRows = true
+      if (action === Action.UPDATE) {
+        let columns = recording.updatedColumns.get(table)
+        if (columns === undefined) recording.updatedColumns.set(table, (columns = new Set()))
+        columns.add(text(arg2))
+      }
       return
     }
     case Action.TRANSACTION:

@@ -1,4 +1,4 @@
-import type { BindValues, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '@cairn/store'
+import type { BindValues, RowChangeTracker, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '@cairn/store'
 import { bindParameters } from './bind.js'
 import { applyChangeset, invertChangeset } from './changeset.js'
 import { copyDatabase } from './backup.js'
@@ -17,6 +17,7 @@ import { sqliteFailure } from './failure.js'
 import type { FileVfs } from './file-vfs.js'
 import { prepareStatement, type PreparedStatement } from './prepare.js'
 import { readRow } from './read-row.js'
+import { WasmRowChangeTracker } from './row-change-tracker.js'
 import type { SqliteRuntime } from './runtime.js'
 import { openOpfsPool, type OpfsPool, type OpfsPoolOptions } from './opfs-pool.js'
 import { exportDatabase, importDatabase } from './serialize.js'
@@ -177,6 +178,7 @@ class WasmSqliteDb implements SqliteDb {
   readonly #path: string | undefined
   readonly #statements: StatementCache
   readonly #sessions = new Set<WasmSqliteSession>()
+  #rowChanges: WasmRowChangeTracker | undefined
   /**
    * Whether the open transaction changed the schema. A rollback then restores the old schema, so
    * cached column names and table sets may be stale again.
@@ -218,12 +220,19 @@ class WasmSqliteDb implements SqliteDb {
     return session
   }
 
+  trackRowChanges(): RowChangeTracker {
+    this.#rowChanges ??= new WasmRowChangeTracker(this.#runtime, this.#open(), (sql, bindValues) => this.select(sql, bindValues))
+    return this.#rowChanges
+  }
+
   invertChangeset(changeset: Uint8Array): Uint8Array {
     this.#open()
     return invertChangeset(this.#runtime, changeset)
   }
 
   applyChangeset(changeset: Uint8Array): void {
+    // Applying a changeset reports its rows only partly (conflict handling, REPLACE); treat it as unknown.
+    this.#rowChanges?.untrackAll()
     applyChangeset(this.#runtime, this.#open(), changeset)
   }
 
@@ -242,6 +251,7 @@ class WasmSqliteDb implements SqliteDb {
     }
     // Prepared statements belong to the schema being replaced.
     this.#statements.clear()
+    this.#rowChanges?.schemaChanged()
     if (this.#path === undefined) importDatabase(this.#runtime, db, bytes)
     else this.#importIntoFile(db, bytes)
   }
@@ -250,6 +260,8 @@ class WasmSqliteDb implements SqliteDb {
     if (this.#db === 0) return
     // SQLite requires sessions to be deleted before their connection closes.
     for (const session of this.#sessions) session.close()
+    this.#rowChanges?.close()
+    this.#rowChanges = undefined
     this.#statements.clear()
     this.#runtime.raw.sqlite3_close_v2(this.#db)
     this.#db = 0
@@ -316,6 +328,7 @@ class WasmSqliteDb implements SqliteDb {
     let failed = true
     let clearBindings = true
     try {
+      if (this.#rowChanges !== undefined && statement.access.written.size > 0) this.#rowChanges.beforeWrite(statement)
       clearBindings = bindParameters(runtime, db, statement, bindValues)
       let rc = raw.sqlite3_step(pointer)
       while (rc === SQLITE_ROW) {
@@ -344,7 +357,10 @@ class WasmSqliteDb implements SqliteDb {
    * or a rollback or failure while a schema change is uncommitted) empties the cache.
    */
   #afterSchemaChange(statement: PreparedStatement, failed: boolean): void {
-    if (statement.access.changesSchema || statement.access.rollsBack || failed) this.#statements.clear()
+    if (statement.access.changesSchema || statement.access.rollsBack || failed) {
+      this.#statements.clear()
+      this.#rowChanges?.schemaChanged()
+    }
     this.#schemaUncommitted = this.#runtime.raw.sqlite3_get_autocommit(this.#db) === 0
   }
 }

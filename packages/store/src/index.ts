@@ -1,7 +1,16 @@
 export * from './schema/index.js'
 export * from './query-builder/index.js'
 export { CairnError } from './errors.js'
-export type { BindValue, BindValues, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from './sqlite/sqlite-db.js'
+export type {
+  BindValue,
+  BindValues,
+  RowChanges,
+  RowChangeTracker,
+  SqliteDb,
+  SqliteDbFactory,
+  SqliteRow,
+  SqliteSession,
+} from './sqlite/sqlite-db.js'
 export { queryDb, type DbQueryInput, type DbQueryResult, type QueryDbOptions } from './live-queries/query-db.js'
 export { signal, type SignalDef } from './live-queries/signal.js'
 export { computed } from './live-queries/computed.js'

@@ -1,5 +1,5 @@
 import * as Schema from 'effect/Schema'
-import { compileQuery, isQueryBuilder } from '../query-builder/internal.js'
+import { isQueryBuilder, storeRead } from '../query-builder/internal.js'
 import { SessionIdSymbol } from '../schema/internal.js'
 import type { BindValue, BindValues, SqliteDb, SqliteRow } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError, QueryError } from '../store/errors.js'
@@ -37,11 +37,14 @@ const identityRows = (rows: SqliteRow[]): unknown => rows
 export const isRawSqlQuery = (value: unknown): value is RawSqlQuery<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { query?: unknown }).query === 'string'
 
-/** Turns a query builder or a raw query into SQL, bind values and a decoder. */
+/**
+ * Turns a query builder or a raw query into SQL, bind values and a decoder. A builder select runs in
+ * a total order (its ORDER BY, then rowid), the same one its live query keeps when it patches.
+ */
 export const toCompiledQuery = (input: unknown, label: string): CompiledQuery => {
   if (isQueryBuilder(input)) {
-    const compiled = compileQuery(input)
-    return { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode }
+    const read = storeRead(input)
+    return { sql: read.sql, bindValues: read.bindValues, decode: read.decode }
   }
   if (isRawSqlQuery(input)) {
     return {

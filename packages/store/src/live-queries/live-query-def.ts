@@ -1,5 +1,6 @@
 import type { Getter, ReadableNode, ReactiveGraph, RefNode } from '../reactive/graph.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
+import type { TableChange } from './row-change-journal.js'
 import { storeFor, type DefSubscribeOptions } from './running-stores.js'
 
 const LiveQueryDefTypeId: unique symbol = Symbol.for('@cairn/store/LiveQueryDef') as never
@@ -11,6 +12,8 @@ export interface QueryRuntime {
   readonly sessionId: string
   /** A ref bumped whenever `table` is written; reading it makes a node depend on the table. */
   tableRef(table: string): RefNode<number>
+  /** The rows of `table` changed between two values of its `tableRef`. */
+  tableChanges(table: string, from: number, to: number): TableChange
   /** The store's node for `def`; the returned getter keeps it alive as long as the calling node reads it. */
   readonly read: <T>(get: Getter, def: LiveQueryDef<T>) => T
 }

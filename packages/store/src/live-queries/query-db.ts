@@ -1,8 +1,9 @@
 import type { QueryBuilder } from '../query-builder/internal.js'
-import { compileQuery, isQueryBuilder } from '../query-builder/internal.js'
+import { compileQuery, incrementalRead, isQueryBuilder, storeRead } from '../query-builder/internal.js'
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import { deepEqual } from '../utils/deep-equal.js'
 import { runCompiledQuery, toCompiledQuery, type CompiledQuery, type RawSqlQuery } from './compiled-query.js'
+import { makeIncrementalNode } from './incremental-query.js'
 import type { Getter } from '../reactive/graph.js'
 import { QueryError } from '../store/errors.js'
 import {
@@ -82,14 +83,16 @@ export function queryDb(
     return def.key === undefined ? Object.assign(def, { key: def }) : def
   }
 
-  // A static query is compiled once; its SQL and bind values identify it.
-  const compiled = isQueryBuilder(query) ? compileQuery(query) : toCompiledQuery(query, options.label ?? 'queryDb')
-  const label = options.label ?? labelOf(compiled)
+  // A static query is compiled once; its SQL (as written) and bind values identify it.
+  const written = isQueryBuilder(query) ? compileQuery(query) : undefined
+  const read = isQueryBuilder(query) ? storeRead(query) : undefined
+  const compiled = read ?? toCompiledQuery(query, options.label ?? 'queryDb')
+  const label = options.label ?? labelOf(written ?? compiled)
   const key =
     options.deps !== undefined
       ? keyFromDeps('db', label, map ?? Object, options.deps)
-      : map === undefined && isQueryBuilder(query)
-        ? `db|${compiled.sql}|${JSON.stringify(compiled.bindValues, bindValueReplacer)}`
+      : map === undefined && written !== undefined && read?.resultShape !== undefined
+        ? `db|${written.sql}|${JSON.stringify(written.bindValues, bindValueReplacer)}|${read.resultShape}`
         : undefined
   const compute = (runtime: QueryRuntime): unknown => {
     const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
@@ -99,14 +102,18 @@ export function queryDb(
     kind: 'db',
     label,
     key,
-    makeNode: (runtime) =>
-      runtime.graph.makeThunk(
+    makeNode: (runtime) => {
+      // Builder reads of one table patch their result after commits instead of re-reading it.
+      const incremental = isQueryBuilder(query) ? incrementalRead(query) : undefined
+      if (incremental !== undefined) return makeIncrementalNode(runtime, incremental, compiled.sql, label, map as ((result: unknown) => unknown) | undefined)
+      return runtime.graph.makeThunk(
         (get) => {
           dependOnTables(runtime, compiled, label, get)
           return compute(runtime)
         },
         { label, equal: deepEqual },
-      ),
+      )
+    },
     compute,
   })
   return def.key === undefined ? Object.assign(def, { key: def }) : def

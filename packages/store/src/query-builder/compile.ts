@@ -22,7 +22,7 @@ const shapeKey = (kind: string, table: TableInfo, columns: ReadonlyArray<string>
   columns === table.columnNames ? `${kind}*` : `${kind}:${columns.join('\u0000')}`
 
 /** `"a", "b"` for the given columns, cached. */
-const columnList = (table: TableInfo, columns: ReadonlyArray<string>): string =>
+export const columnList = (table: TableInfo, columns: ReadonlyArray<string>): string =>
   cached(table, shapeKey('list', table, columns), () => columns.map((name) => quotedColumn(table, name)).join(', '))
 
 /** A decoder of rows with the given columns, cached. */
@@ -45,7 +45,8 @@ const decodeColumn = (table: TableInfo, name: string, column: AnyColumn, value: 
   }
 }
 
-const appendWhere = (state: BuilderState, bindValues: Array<CompiledBindValue>): string => {
+/** ` WHERE a AND b` (or nothing), pushing the conditions' bind values. */
+export const appendWhere = (state: BuilderState, bindValues: Array<CompiledBindValue>): string => {
   if (state.where.length === 0) return ''
   let sql = ' WHERE '
   for (let i = 0; i < state.where.length; i++) {
@@ -62,7 +63,7 @@ const appendOrderBy = (state: BuilderState): string =>
     : ` ORDER BY ${state.orderBy.map((o) => `${quotedColumn(state.table, o.column)} ${o.direction === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}`
 
 /** LIMIT/OFFSET, bound. SQLite needs a LIMIT before OFFSET: `LIMIT -1` means no limit. */
-const appendLimit = (limit: number | undefined, offset: number | undefined, bindValues: Array<CompiledBindValue>): string => {
+export const appendLimit = (limit: number | undefined, offset: number | undefined, bindValues: Array<CompiledBindValue>): string => {
   if (limit === undefined && offset === undefined) return ''
   bindValues.push(limit ?? -1)
   if (offset === undefined) return ' LIMIT ?'
@@ -72,6 +73,17 @@ const appendLimit = (limit: number | undefined, offset: number | undefined, bind
 
 const appendReturning = (state: BuilderState): string =>
   state.returning === undefined ? '' : ` RETURNING ${columnList(state.table, state.returning)}`
+
+/** Decodes one row of a select: the row object, or the value of a plucked column (`select('col')`). */
+export const selectedRowDecoder = (state: BuilderState): ((row: SqliteRow) => unknown) => {
+  const { table } = state
+  const columns = state.columns ?? table.columnNames
+  const decodeRow = rowDecoder(table, columns)
+  const pluckColumn = state.pluck ? columns[0] : undefined
+  return pluckColumn === undefined
+    ? decodeRow
+    : (row: SqliteRow): unknown => decodeColumn(table, pluckColumn, columnOf(table, pluckColumn), row[pluckColumn] ?? null)
+}
 
 const compileSelect = (state: BuilderState): CompiledQuery => {
   const { table } = state
@@ -83,13 +95,7 @@ const compileSelect = (state: BuilderState): CompiledQuery => {
   const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
   sql += appendLimit(limit, state.offset, bindValues)
 
-  const decodeRow = rowDecoder(table, columns)
-  const pluckColumn = state.pluck ? columns[0] : undefined
-  const decodeOne =
-    pluckColumn === undefined
-      ? (row: SqliteRow): unknown => decodeRow(row)
-      : (row: SqliteRow): unknown => decodeColumn(table, pluckColumn, columnOf(table, pluckColumn), row[pluckColumn] ?? null)
-
+  const decodeOne = selectedRowDecoder(state)
   const first = state.first
   let decode: (rows: ReadonlyArray<SqliteRow>) => unknown
   if (first === undefined) {

@@ -23,6 +23,24 @@ export interface SqliteSession {
   close(): void
 }
 
+/**
+ * Rows changed since a `RowChangeTracker` was last drained. `rowids` holds, per table, the rowids of
+ * inserted, updated and deleted rows; a table in `untracked` (or every table, with `untrackedAll`)
+ * changed in a way SQLite does not report row by row (REPLACE conflict resolution, a rowid changed by
+ * an UPDATE, WITHOUT ROWID and virtual tables, triggers, schema changes, changesets, imports).
+ */
+export interface RowChanges {
+  readonly untrackedAll: boolean
+  readonly untracked: ReadonlySet<string>
+  readonly rowids: ReadonlyMap<string, ReadonlySet<number>>
+}
+
+/** Collects which rows of which tables statements change (`sqlite3_update_hook`). */
+export interface RowChangeTracker {
+  /** The changes collected since the last call, which starts a new collection. */
+  drain(): RowChanges
+}
+
 /** A synchronous SQLite connection. All methods throw `SqliteError` on failure. */
 export interface SqliteDb {
   /** Runs a statement and discards rows it might return; returns the number of rows it changed. */
@@ -39,6 +57,12 @@ export interface SqliteDb {
   invertChangeset(changeset: Uint8Array): Uint8Array
   /** Applies a changeset; a conflict aborts the whole application and throws. */
   applyChangeset(changeset: Uint8Array): void
+  /**
+   * Starts collecting row changes of this connection (one tracker per connection: later calls return
+   * the same one; closing the connection ends it). Optional: without it, every write of a table
+   * counts as an unknown change of the whole table.
+   */
+  trackRowChanges?(): RowChangeTracker
   /** The whole database as SQLite file bytes. */
   export(): Uint8Array
   /** Replaces the whole database with SQLite file bytes (as produced by `export`). */

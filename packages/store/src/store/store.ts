@@ -4,6 +4,7 @@ import { nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
 import { isRawSqlQuery, runCompiledQuery, toCompiledQuery } from '../live-queries/compiled-query.js'
 import { isLiveQueryDef, type LiveQueryDef, type QueryRuntime } from '../live-queries/live-query-def.js'
 import { queryDb } from '../live-queries/query-db.js'
+import { RowChangeJournal } from '../live-queries/row-change-journal.js'
 import { trackRunningStore } from '../live-queries/running-stores.js'
 import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
 import { executeWrites, runMaterializer } from '../materializer/materialize-event.js'
@@ -14,7 +15,7 @@ import { ReactiveGraph, type RefNode } from '../reactive/graph.js'
 import type { QueryBuilder } from '../query-builder/internal.js'
 import { isQueryBuilder, isTableDef } from '../query-builder/internal.js'
 import { encodeEventArgs, SessionIdSymbol, type LiveStoreSchema } from '../schema/internal.js'
-import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import type { RowChangeTracker, SqliteRow } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError, MaterializerError, StoreShutdownError, UnknownEventError } from './errors.js'
 import { QueryRegistry } from './query-registry.js'
 import { MAX_UNDO_SEGMENT_EVENTS, SessionSync, type SyncStatus } from './session-sync.js'
@@ -88,6 +89,9 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly graph: ReactiveGraph
   private readonly registry: QueryRegistry
   private readonly tableRefs = new Map<string, RefNode<number>>()
+  /** Rowids written by commits, so live queries can patch their results (absent: every change is unknown). */
+  private readonly rowChanges: RowChangeTracker | undefined
+  private readonly rowChangeJournal = new RowChangeJournal()
   private readonly runtime: QueryRuntime
   private readonly undoLog: UndoLog
   private readonly sync: SessionSync
@@ -108,11 +112,13 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.graph = new ReactiveGraph(options.batchUpdates)
     this.head = readStateHead(this.session.sqliteDb)
     this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()])
+    this.rowChanges = this.session.sqliteDb.trackRowChanges?.()
     this.runtime = {
       graph: this.graph,
       db: this.session.sqliteDb,
       sessionId: this.sessionId,
       tableRef: (table) => this.tableRef(table),
+      tableChanges: (table, from, to) => this.rowChangeJournal.changesBetween(table, from, to),
       // `get(tables.uiState.get())` hands over a builder: it becomes a queryDb keyed by its SQL.
       read: (get, def) => this.registry.read(get, isLiveQueryDef(def) ? def : (this.toLiveQueryDef(def) as typeof def)),
     }
@@ -136,7 +142,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           this.head = head
         },
         scheduleUndoCut: () => this.scheduleUndoCut(),
-        refresh: (tables) => this.refreshTables(tables === 'all' ? new Set(this.tableRefs.keys()) : tables),
+        // Rebase, rollback and pulled events are not followed row by row: their queries re-read.
+        refresh: (tables) => this.refreshTables(tables === 'all' ? new Set(this.tableRefs.keys()) : tables, false),
         onUnknownEvent,
         shutdown: (reason) => {
           console.error(`[cairn] store "${this.storeId}" shuts down: ${reason}`)
@@ -216,13 +223,15 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       if (inTransaction) db.execute('COMMIT')
     } catch (cause) {
       if (inTransaction) db.execute('ROLLBACK')
+      // Nothing changed: the rows reported before the failure are forgotten.
+      this.rowChanges?.drain()
       throw new MaterializerError(current?.name ?? '?', seqNumToString(currentSeqNum), cause)
     }
     this.head = head
     this.undoLog.afterWrite(head, prepared.length)
     if (this.undoLog.openEvents >= MAX_UNDO_SEGMENT_EVENTS) this.scheduleUndoCut()
     this.sync.committed(encodedEvents)
-    this.refreshTables(written)
+    this.refreshTables(written, true)
   }
 
   /**
@@ -459,12 +468,23 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     return ref
   }
 
-  private refreshTables(tables: ReadonlySet<string>): void {
+  /**
+   * Bumps the ref of each written table once, journaling which rows changed: the rows the tracker
+   * collected when `tracked` (a plain commit), else unknown.
+   */
+  private refreshTables(tables: ReadonlySet<string>, tracked: boolean): void {
+    const changes = this.rowChanges?.drain()
     if (tables.size === 0) return
     this.graph.batch(() => {
       for (const table of tables) {
         const ref = this.tableRefs.get(table)
-        if (ref !== undefined) this.graph.setRef(ref, ref.value + 1)
+        if (ref === undefined) continue
+        const change =
+          !tracked || changes === undefined || changes.untrackedAll || changes.untracked.has(table)
+            ? 'untracked'
+            : (changes.rowids.get(table) ?? NO_ROWS)
+        this.rowChangeJournal.record(table, ref.value + 1, change)
+        this.graph.setRef(ref, ref.value + 1)
       }
     })
   }
@@ -512,6 +532,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     }
   }
 }
+
+const NO_ROWS: ReadonlySet<number> = new Set()
 
 interface PreparedEvent {
   readonly name: string

@@ -1,0 +1,117 @@
+import type { RowChanges, RowChangeTracker, SqliteRow } from '@cairn/store'
+import type { PreparedStatement } from './prepare.js'
+import type { SqliteRuntime } from './runtime.js'
+import { changesRowsUnreported, type TableTraits } from './unreported-changes.js'
+
+const ROWID_NAMES = ['rowid', '_rowid_', 'oid']
+
+/**
+ * The update hook of one connection, collecting the rowids each table's changed rows had, plus the
+ * tables changed in ways the hook does not report (decided per statement before it runs, see
+ * `changesRowsUnreported`). The owning connection tells it about statements, schema changes and
+ * whole-database operations; closing the connection closes it.
+ */
+export class WasmRowChangeTracker implements RowChangeTracker {
+  readonly #runtime: SqliteRuntime
+  readonly #db: number
+  readonly #select: (sql: string, bindValues: readonly string[]) => SqliteRow[]
+  readonly #callback: number
+  /** Table names by the C string pointer the hook passes; valid until the schema changes. */
+  readonly #names = new Map<number, string>()
+  readonly #traits = new Map<string, TableTraits | undefined>()
+  readonly #unreported = new WeakMap<PreparedStatement, boolean>()
+  #rowids = new Map<string, Set<number>>()
+  #untracked = new Set<string>()
+  #untrackedAll = false
+
+  /** `select` runs a read on the same connection (to learn how its tables are defined). */
+  constructor(runtime: SqliteRuntime, db: number, select: (sql: string, bindValues: readonly string[]) => SqliteRow[]) {
+    this.#runtime = runtime
+    this.#db = db
+    this.#select = select
+    // (context, operation, database name, table name, rowid): the rowid is an int64, a bigint here.
+    this.#callback = runtime.wasm.installFunction('v(pippj)', (_context: number, _op: number, _database: number, table: number, rowid: bigint) =>
+      this.#changed(table, rowid),
+    )
+    runtime.raw.sqlite3_update_hook(db, this.#callback, 0)
+  }
+
+  drain(): RowChanges {
+    const changes: RowChanges = { untrackedAll: this.#untrackedAll, untracked: this.#untracked, rowids: this.#rowids }
+    this.#rowids = new Map()
+    this.#untracked = new Set()
+    this.#untrackedAll = false
+    return changes
+  }
+
+  /** Call before running a statement that writes: marks its tables untracked if the hook may miss rows. */
+  beforeWrite(statement: PreparedStatement): void {
+    let unreported = this.#unreported.get(statement)
+    if (unreported === undefined) {
+      unreported = changesRowsUnreported(statement, (table) => this.#tableTraits(table))
+      this.#unreported.set(statement, unreported)
+    }
+    if (unreported) for (const table of statement.access.written) this.#untracked.add(table)
+  }
+
+  /** Every table may have changed without row reports (changeset, import, schema change). */
+  untrackAll(): void {
+    this.#untrackedAll = true
+  }
+
+  /** The schema changed: table name pointers and definitions may be stale. */
+  schemaChanged(): void {
+    this.#names.clear()
+    this.#traits.clear()
+    this.#untrackedAll = true
+  }
+
+  close(): void {
+    this.#runtime.raw.sqlite3_update_hook(this.#db, 0, 0)
+    this.#runtime.wasm.uninstallFunction(this.#callback)
+  }
+
+  #changed(tablePointer: number, rowid: bigint): void {
+    let table = this.#names.get(tablePointer)
+    if (table === undefined) {
+      table = this.#runtime.wasm.cstrToJs(tablePointer) ?? ''
+      this.#names.set(tablePointer, table)
+    }
+    if (this.#untrackedAll || this.#untracked.has(table)) return
+    if (rowid > BigInt(Number.MAX_SAFE_INTEGER) || rowid < BigInt(Number.MIN_SAFE_INTEGER)) {
+      // Rowids are numbers everywhere else; a rowid beyond them is not worth a second representation.
+      this.#untracked.add(table)
+      this.#rowids.delete(table)
+      return
+    }
+    let rowids = this.#rowids.get(table)
+    if (rowids === undefined) this.#rowids.set(table, (rowids = new Set()))
+    rowids.add(Number(rowid))
+  }
+
+  #tableTraits(table: string): TableTraits | undefined {
+    if (this.#traits.has(table)) return this.#traits.get(table)
+    const traits = this.#describe(table)
+    this.#traits.set(table, traits)
+    return traits
+  }
+
+  #describe(table: string): TableTraits | undefined {
+    const definition = this.#select("SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?", [table])[0]?.['sql']
+    if (typeof definition !== 'string') return undefined
+    const rowidColumns = new Set(ROWID_NAMES)
+    for (const column of this.#select('SELECT name FROM pragma_table_info(?) WHERE pk > 0', [table])) {
+      rowidColumns.add(String(column['name']).toLowerCase())
+    }
+    const referenced = this.#select(
+      "SELECT 1 FROM main.sqlite_schema AS s, pragma_foreign_key_list(s.name) AS f WHERE s.type = 'table' AND f.\"table\" = ? COLLATE NOCASE LIMIT 1",
+      [table],
+    )
+    return {
+      unhooked: /\bwithout\s+rowid\b/i.test(definition) || /^\s*create\s+virtual\b/i.test(definition),
+      referenced: referenced.length > 0,
+      replaceInSchema: /\breplace\b/i.test(definition),
+      rowidColumns,
+    }
+  }
+}

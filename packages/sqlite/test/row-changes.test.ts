@@ -1,0 +1,89 @@
+import type { RowChanges } from '@cairn/store'
+import { describe, expect, it } from 'vitest'
+import { loadSqlite } from '../src/index.js'
+import { hasTopLevelWhere } from '../src/unreported-changes.js'
+
+const open = async () => {
+  const db = (await loadSqlite()).openInMemory()
+  db.execute('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)')
+  db.execute('CREATE TABLE notes (key TEXT PRIMARY KEY, body TEXT)')
+  db.execute('CREATE TABLE pairs (a TEXT, b TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID')
+  db.execute('CREATE TABLE tags (name TEXT UNIQUE ON CONFLICT REPLACE)')
+  db.execute('CREATE TABLE audit (item INTEGER)')
+  db.execute('CREATE TABLE owners (id INTEGER PRIMARY KEY)')
+  db.execute('CREATE TABLE pets (owner INTEGER REFERENCES owners (id) ON DELETE CASCADE)')
+  db.execute('CREATE TRIGGER items_audit AFTER DELETE ON items BEGIN INSERT INTO audit VALUES (old.id); END')
+  for (let id = 1; id <= 3; id++) db.execute('INSERT INTO items (id, name) VALUES (?, ?)', [id, `item ${id}`])
+  db.execute("INSERT INTO notes VALUES ('a', 'x')")
+  return { db, tracker: db.trackRowChanges!() }
+}
+
+const summary = (changes: RowChanges) => ({
+  all: changes.untrackedAll,
+  untracked: [...changes.untracked].sort(),
+  rowids: Object.fromEntries([...changes.rowids].map(([table, rowids]) => [table, [...rowids].sort()])),
+})
+
+describe('trackRowChanges', () => {
+  it('collects the rowids of inserted, updated and deleted rows per table until drained', async () => {
+    const { db, tracker } = await open()
+    db.execute("INSERT INTO items (id, name) VALUES (7, 'new')")
+    db.execute("UPDATE items SET name = 'renamed' WHERE id <= 2")
+    db.execute("UPDATE notes SET body = 'y' WHERE key = 'a'")
+    expect(summary(tracker.drain())).toEqual({ all: false, untracked: [], rowids: { items: [1, 2, 7], notes: [1] } })
+    expect(summary(tracker.drain())).toEqual({ all: false, untracked: [], rowids: {} })
+    expect(db.trackRowChanges!()).toBe(tracker)
+  })
+
+  it('marks tables untracked when the update hook may miss rows', async () => {
+    const { db, tracker } = await open()
+    const untracked = (sql: string, bindValues: ReadonlyArray<string | number> = []) => {
+      tracker.drain()
+      db.execute(sql, bindValues as never)
+      return summary(tracker.drain()).untracked
+    }
+    // REPLACE conflict resolution deletes the old row without telling the hook.
+    expect(untracked("INSERT OR REPLACE INTO notes VALUES ('a', 'z')")).toEqual(['notes'])
+    expect(untracked("REPLACE INTO notes VALUES ('a', 'w')")).toEqual(['notes'])
+    expect(untracked("INSERT INTO tags VALUES ('t')")).toEqual(['tags'])
+    // Changing an INTEGER PRIMARY KEY changes the rowid: the hook sees only the new one.
+    expect(untracked('UPDATE items SET id = 10 WHERE id = 3')).toEqual(['items'])
+    expect(untracked('UPDATE items SET rowid = 11 WHERE id = 10')).toEqual(['items'])
+    expect(untracked("INSERT INTO pairs VALUES ('a', 'b')")).toEqual(['pairs'])
+    expect(untracked('INSERT INTO owners VALUES (1)')).toEqual(['owners'])
+    expect(untracked('INSERT INTO pets VALUES (1)')).toEqual([])
+    // Writes made by triggers are not looked into.
+    expect(untracked('DELETE FROM items WHERE id = 1')).toEqual(['audit', 'items'])
+    expect(untracked('DELETE FROM notes')).toEqual(['notes'])
+    expect(untracked("UPDATE items SET name = 'ok' WHERE id = 2")).toEqual([])
+    expect(untracked("INSERT INTO notes VALUES ('b', 'x') ON CONFLICT (key) DO UPDATE SET body = excluded.body")).toEqual([])
+  })
+
+  it('reports every table untracked after schema changes and changesets', async () => {
+    const { db, tracker } = await open()
+    db.execute('CREATE TABLE later (x)')
+    expect(tracker.drain().untrackedAll).toBe(true)
+    const session = db.startSession()
+    db.execute("UPDATE items SET name = 'changed' WHERE id = 2")
+    const changeset = session.changeset()
+    session.close()
+    tracker.drain()
+    db.applyChangeset(db.invertChangeset(changeset))
+    expect(tracker.drain().untrackedAll).toBe(true)
+    // The hook keeps working with the new schema.
+    db.execute('INSERT INTO later VALUES (1)')
+    expect(summary(tracker.drain()).rowids).toEqual({ later: [1] })
+  })
+})
+
+describe('hasTopLevelWhere', () => {
+  it('finds only a WHERE outside parentheses, literals, quoted names and comments', () => {
+    expect(hasTopLevelWhere('DELETE FROM t WHERE x = 1')).toBe(true)
+    expect(hasTopLevelWhere('delete from t where(x)')).toBe(true)
+    expect(hasTopLevelWhere('DELETE FROM t')).toBe(false)
+    expect(hasTopLevelWhere('DELETE FROM "where" -- where')).toBe(false)
+    expect(hasTopLevelWhere("DELETE FROM t /* where */ RETURNING 'where'")).toBe(false)
+    expect(hasTopLevelWhere('WITH c AS (SELECT 1 WHERE 1) DELETE FROM t')).toBe(false)
+    expect(hasTopLevelWhere('DELETE FROM [where] RETURNING (SELECT 1 WHERE 1)')).toBe(false)
+  })
+})

@@ -1,0 +1,331 @@
+/**
+ * Live builder queries that refresh by patching. A node keeps the rowids (and, for selects, the raw
+ * sort keys and decoded rows) of its result and the table version it read. After a commit it asks
+ * SQLite, in one statement, which of the changed rows match its WHERE now, and patches: rows that
+ * no longer match leave, matching ones take their place in the order. SQLite stays the only judge
+ * of WHERE; JS only orders raw values the way SQLite's BINARY ORDER BY does.
+ *
+ * It re-reads the whole result instead when the change is unknown (see `RowChanges`), when it
+ * missed journaled versions, when many rows changed, and when a limited window cannot be proven
+ * right from the rows it knows.
+ */
+import { MAX_PATCH_ROWIDS, ROWID_COLUMN, sortKeyColumn, type IncrementalRead } from '../query-builder/internal.js'
+import type { Getter, ThunkNode } from '../reactive/graph.js'
+import type { BindValue, SqliteRow } from '../sqlite/sqlite-db.js'
+import { QueryError } from '../store/errors.js'
+import { deepEqual } from '../utils/deep-equal.js'
+import { resolveBindValues } from './compiled-query.js'
+import type { QueryRuntime } from './live-query-def.js'
+import { compareSqliteValues } from './sqlite-order.js'
+
+/** How live builder queries refreshed, process-wide: for tests and profiling. */
+export const incrementalRefreshStats = { fullRuns: 0, patches: 0 }
+
+/** Patching is worth it while fewer rows changed than this many, or than a quarter of the result. */
+const MIN_PATCH_LIMIT = MAX_PATCH_ROWIDS
+
+interface Entry {
+  readonly rowid: number | bigint
+  readonly keys: ReadonlyArray<BindValue>
+  readonly value: unknown
+}
+
+interface RowsSnapshot {
+  readonly kind: 'rows'
+  readonly version: number
+  /** The result's rows in order. Never changed once built: `values` may be the result itself. */
+  readonly entries: ReadonlyArray<Entry>
+  /** The decoded rows, in the same order. */
+  readonly values: ReadonlyArray<unknown>
+  /** The entries by rowid; patched in place (a failed patch is followed by a full run). */
+  readonly byRowid: Map<number | bigint, Entry>
+  readonly result: unknown
+}
+
+interface CountSnapshot {
+  readonly kind: 'count'
+  readonly version: number
+  readonly rowids: Set<number | bigint>
+  readonly result: number
+}
+
+type Snapshot = RowsSnapshot | CountSnapshot
+
+/**
+ * The node of a live builder query that `read` can patch. `tablesSql` is the SQL whose tables it
+ * depends on; `map` runs only when the result is a new value.
+ */
+export const makeIncrementalNode = (
+  runtime: QueryRuntime,
+  read: IncrementalRead,
+  tablesSql: string,
+  label: string,
+  map: ((result: unknown) => unknown) | undefined,
+): ThunkNode<unknown> => {
+  let snapshot: Snapshot | undefined
+  let mapped: { readonly result: unknown; readonly value: unknown } | undefined
+  const query = new PatchableQuery(runtime, read, label)
+
+  const refresh = (version: number | undefined): unknown => {
+    const previous = snapshot
+    // Invalid until this run succeeds: a failed run is followed by a full one.
+    snapshot = undefined
+    let next: Snapshot | undefined
+    if (version === undefined) {
+      incrementalRefreshStats.fullRuns++
+      return query.fullRun(previous, -1).result
+    }
+    if (previous !== undefined) {
+      const changed = previous.version === version ? NO_ROWS : runtime.tableChanges(read.table, previous.version, version)
+      if (changed !== 'untracked' && changed.size <= Math.max(MIN_PATCH_LIMIT, sizeOf(previous) / 4)) {
+        next = changed.size === 0 ? { ...previous, version } : query.patch(previous, changed, version)
+        if (next !== undefined) incrementalRefreshStats.patches++
+      }
+    }
+    if (next === undefined) {
+      incrementalRefreshStats.fullRuns++
+      next = query.fullRun(previous, version)
+    }
+    snapshot = next
+    return next.result
+  }
+
+  return runtime.graph.makeThunk(
+    (get: Getter) => {
+      const version = dependOnTable(runtime, tablesSql, read.table, label, get)
+      const result = refresh(version)
+      if (map === undefined) return result
+      if (mapped === undefined || mapped.result !== result) mapped = { result, value: map(result) }
+      return mapped.value
+    },
+    { label, equal: deepEqual },
+  )
+}
+
+const NO_ROWS: ReadonlySet<number> = new Set()
+
+const sizeOf = (snapshot: Snapshot): number => (snapshot.kind === 'rows' ? snapshot.entries.length : snapshot.rowids.size)
+
+/**
+ * Depends on the tables the SQL reads (SQLite says which) and returns the version of `table`, or
+ * undefined when it reads more than `table`: changes elsewhere are not journaled for this query.
+ */
+const dependOnTable = (runtime: QueryRuntime, sql: string, table: string, label: string, get: Getter): number | undefined => {
+  let tables: ReadonlySet<string>
+  try {
+    tables = runtime.db.tablesRead(sql)
+  } catch (cause) {
+    throw new QueryError(label, sql, cause)
+  }
+  let version: number | undefined
+  for (const read of tables) {
+    const value = get(runtime.tableRef(read))
+    if (read === table) version = value
+  }
+  return tables.size === 1 ? version : undefined
+}
+
+/** Runs a patchable read in full or for some rowids, and merges the rows it gets. */
+class PatchableQuery {
+  private readonly compare: (a: Entry, b: Entry) => number
+
+  constructor(
+    private readonly runtime: QueryRuntime,
+    private readonly read: IncrementalRead,
+    private readonly label: string,
+  ) {
+    this.compare = compareEntries(read.directions)
+  }
+
+  fullRun(previous: Snapshot | undefined, version: number): Snapshot {
+    const rows = this.select(this.read.sql, this.read.bindValues)
+    if (this.read.kind === 'count') {
+      const rowids = new Set<number | bigint>()
+      for (const row of rows) rowids.add(rowidOf(row))
+      return { kind: 'count', version, rowids, result: rowids.size }
+    }
+    // Rows equal to the previous result's keep their objects, so memoized views of them stay put.
+    const before = previous?.kind === 'rows' ? previous : undefined
+    const entries: Entry[] = []
+    const values: unknown[] = []
+    const byRowid = new Map<number | bigint, Entry>()
+    let same = before !== undefined && before.values.length === rows.length
+    for (const row of rows) {
+      const entry = this.entry(row, before?.byRowid.get(rowidOf(row)))
+      same &&= entry.value === before!.values[entries.length]
+      entries.push(entry)
+      values.push(entry.value)
+      byRowid.set(entry.rowid, entry)
+    }
+    if (same) return { ...before!, version, entries, byRowid }
+    return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
+  }
+
+  /** The snapshot after rows `changed` changed, or undefined when only a full run can tell. */
+  patch(previous: Snapshot, changed: ReadonlySet<number>, version: number): Snapshot | undefined {
+    const rows = this.selectRowids(changed)
+    if (previous.kind === 'count') {
+      const rowids = previous.rowids
+      for (const rowid of changed) rowids.delete(rowid)
+      for (const row of rows) rowids.add(rowidOf(row))
+      return { kind: 'count', version, rowids, result: rowids.size }
+    }
+    const { byRowid } = previous
+    const compare = this.compare
+    const arriving = rows.map((row) => this.entry(row, byRowid.get(rowidOf(row))))
+    let leaving = 0
+    for (const rowid of changed) if (byRowid.has(rowid)) leaving++
+    // The common commit changes rows the result does not show, or shows unchanged in the same place.
+    const unchanged =
+      arriving.length === leaving &&
+      arriving.every((entry) => {
+        const before = byRowid.get(entry.rowid)
+        return before !== undefined && before.value === entry.value && compare(before, entry) === 0
+      })
+    if (unchanged) return { ...previous, version }
+
+    // Positions are found in the previous entries, before anything moves.
+    const arrivingByRowid = new Map(arriving.map((entry) => [entry.rowid, entry]))
+    const replaced: Array<readonly [number, Entry]> = []
+    const removed = new Set<number>()
+    for (const rowid of changed) {
+      const before = byRowid.get(rowid)
+      if (before === undefined) continue
+      const index = lowerBound(previous.entries, before, compare)
+      const after = arrivingByRowid.get(rowid)
+      if (after !== undefined && compare(before, after) === 0) {
+        // Same place in the order: replaced where it stands.
+        replaced.push([index, after])
+        arrivingByRowid.delete(rowid)
+      } else {
+        removed.add(index)
+        byRowid.delete(rowid)
+      }
+    }
+    let entries = previous.entries.slice()
+    let values = previous.values.slice()
+    for (const [index, entry] of replaced) {
+      entries[index] = entry
+      values[index] = entry.value
+      byRowid.set(entry.rowid, entry)
+    }
+    if (removed.size > FEW_CHANGES) {
+      entries = entries.filter((_, index) => !removed.has(index))
+      values = values.filter((_, index) => !removed.has(index))
+    } else {
+      for (const index of [...removed].sort((a, b) => b - a)) {
+        entries.splice(index, 1)
+        values.splice(index, 1)
+      }
+    }
+    const inserted = [...arrivingByRowid.values()].sort(compare)
+    for (const entry of inserted) byRowid.set(entry.rowid, entry)
+    if (inserted.length <= FEW_CHANGES) {
+      for (const entry of inserted) {
+        const index = lowerBound(entries, entry, compare)
+        entries.splice(index, 0, entry)
+        values.splice(index, 0, entry.value)
+      }
+    } else {
+      entries = mergeSorted(entries, inserted, compare)
+      values = entries.map((entry) => entry.value)
+    }
+    const limit = this.read.limit
+    if (limit !== undefined && previous.entries.length === limit) {
+      // The window was full: rows past it are unknown, but all sort after its old last row. The new
+      // window is right only if the known rows fill it without passing that boundary.
+      if (entries.length < limit || compare(entries[limit - 1]!, previous.entries[limit - 1]!) > 0) return undefined
+    }
+    while (limit !== undefined && entries.length > limit) {
+      byRowid.delete(entries.pop()!.rowid)
+      values.pop()
+    }
+    return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
+  }
+
+  private finish(values: ReadonlyArray<unknown>): unknown {
+    return this.guard(this.read.sql, () => this.read.finish(values))
+  }
+
+  private entry(row: SqliteRow, before: Entry | undefined): Entry {
+    const keys = this.read.directions.map((_, index) => row[sortKeyColumn(index)] ?? null)
+    const decoded = this.guard(this.read.sql, () => this.read.decodeRow(row))
+    const value = before !== undefined && deepEqual(before.value, decoded) ? before.value : decoded
+    return { rowid: rowidOf(row), keys, value }
+  }
+
+  /** The rows among `rowids` that match the query now, in chunks of bound rowids. */
+  private selectRowids(rowids: ReadonlySet<number>): SqliteRow[] {
+    const all = [...rowids]
+    const rows: SqliteRow[] = []
+    for (let start = 0; start < all.length; start += MAX_PATCH_ROWIDS) {
+      const chunk = all.slice(start, start + MAX_PATCH_ROWIDS)
+      const { sql, rowids: bound } = this.read.patchStatement(chunk.length)
+      const bindValues: Array<IncrementalRead['bindValues'][number]> = [...this.read.whereBindValues, ...chunk]
+      for (let i = chunk.length; i < bound; i++) bindValues.push(null)
+      for (const row of this.select(sql, bindValues)) rows.push(row)
+    }
+    return rows
+  }
+
+  private select(sql: string, bindValues: IncrementalRead['bindValues']): SqliteRow[] {
+    try {
+      return this.runtime.db.select(sql, resolveBindValues(bindValues, this.runtime.sessionId))
+    } catch (cause) {
+      throw new QueryError(this.label, sql, cause)
+    }
+  }
+
+  /** Decoding failures as `runCompiledQuery` reports them. */
+  private guard<T>(sql: string, decode: () => T): T {
+    try {
+      return decode()
+    } catch (cause) {
+      if (cause instanceof Error && '_tag' in cause && (cause as { _tag: unknown })._tag === 'RowNotFoundError') throw cause
+      throw new QueryError(this.label, sql, cause)
+    }
+  }
+}
+
+/**
+ * The rowid of a row of an incremental read. Rowids beyond 2^53 come as bigints; they never appear
+ * among the changed rowids (the tracker reports their tables untracked), so they only need ordering.
+ */
+const rowidOf = (row: SqliteRow): number | bigint => row[ROWID_COLUMN] as number | bigint
+
+/** The query's order: its ORDER BY terms on raw values, then the rowid. */
+const compareEntries =
+  (directions: ReadonlyArray<1 | -1>) =>
+  (a: Entry, b: Entry): number => {
+    for (let i = 0; i < directions.length; i++) {
+      const order = compareSqliteValues(a.keys[i]!, b.keys[i]!)
+      if (order !== 0) return order * directions[i]!
+    }
+    return a.rowid < b.rowid ? -1 : a.rowid > b.rowid ? 1 : 0
+  }
+
+/** Up to this many rows are spliced out or in one by one; more are filtered or merged in one pass. */
+const FEW_CHANGES = 8
+
+/** Merges two sorted lists. */
+const mergeSorted = (a: ReadonlyArray<Entry>, b: ReadonlyArray<Entry>, compare: (x: Entry, y: Entry) => number): Entry[] => {
+  const merged: Entry[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) merged.push(compare(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!)
+  while (i < a.length) merged.push(a[i++]!)
+  while (j < b.length) merged.push(b[j++]!)
+  return merged
+}
+
+/** The first index of `entries` (sorted) whose entry does not sort before `entry`. */
+const lowerBound = (entries: ReadonlyArray<Entry>, entry: Entry, compare: (a: Entry, b: Entry) => number): number => {
+  let low = 0
+  let high = entries.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (compare(entries[middle]!, entry) < 0) low = middle + 1
+    else high = middle
+  }
+  return low
+}

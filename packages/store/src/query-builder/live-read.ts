@@ -1,0 +1,179 @@
+/**
+ * How the store runs builder reads. Rows of a select come in a total order: the query's ORDER BY
+ * terms, then the rowid (alone when the query has no ORDER BY), so equal sort keys and unordered
+ * queries give the same order on every run, and a live query can patch its result instead of
+ * re-reading it (see `live-queries/incremental-query.ts`). The builder's own SQL (`compileQuery`,
+ * `toString`) stays as written; only what the store executes carries the tie-break.
+ */
+import { appendLimit, appendWhere, columnList, compileQuery, selectedRowDecoder } from './compile.js'
+import { QueryBuilderImpl } from './builder.js'
+import type { BuilderState } from './state.js'
+import { cached, quotedColumn, type TableInfo } from './table-info.js'
+import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import type { CompiledBindValue, QueryBuilder } from './types.js'
+
+/** The column holding each row's rowid in the store's reads of a select. */
+export const ROWID_COLUMN = '__cairn_rowid'
+const HIDDEN_PREFIX = '__cairn_'
+/** The column holding the raw value of the query's `index`-th ORDER BY term. */
+export const sortKeyColumn = (index: number): string => `${HIDDEN_PREFIX}key${index}`
+
+/** The most rowids one patch statement reads. */
+export const MAX_PATCH_ROWIDS = 64
+/** Rowids bound by one patch statement; sizes are rounded up to these so few statements are prepared. */
+const PATCH_SIZES: ReadonlyArray<number> = [1, 8, MAX_PATCH_ROWIDS]
+
+/** What the store executes for a builder read. */
+export interface StoreRead {
+  readonly sql: string
+  readonly bindValues: ReadonlyArray<CompiledBindValue>
+  /** Rows of `sql` → the query's result (hidden columns are ignored). */
+  readonly decode: (rows: ReadonlyArray<SqliteRow>) => unknown
+  /**
+   * What tells results of equal SQL and bind values apart (`first()` and `limit(1)` share both):
+   * undefined when nothing can, because `first()` has a fallback function.
+   */
+  readonly resultShape: string | undefined
+}
+
+/**
+ * A read a live query can patch with the rows changed since it last ran. Its rows carry the rowid
+ * (`ROWID_COLUMN`) and, for selects, the raw sort keys (`sortKeyColumn(i)`).
+ */
+export interface IncrementalRead {
+  readonly table: string
+  readonly kind: 'count' | 'rows'
+  /** Reads the whole result: a count reads the matching rowids; a select, its rows in order. */
+  readonly sql: string
+  readonly bindValues: ReadonlyArray<CompiledBindValue>
+  /**
+   * `sql` restricted to rowids bound after `whereBindValues`, without order or limit: for `size`
+   * rowids, a statement taking `rowids` of them (at least `size`; pad with null, which matches no row).
+   */
+  patchStatement(size: number): { readonly sql: string; readonly rowids: number }
+  readonly whereBindValues: ReadonlyArray<CompiledBindValue>
+  /** Per ORDER BY term: 1 ascending, -1 descending. The rowid, ascending, breaks ties. */
+  readonly directions: ReadonlyArray<1 | -1>
+  /** The most rows the result holds (`limit`, 1 for `first()`), undefined when unbounded. */
+  readonly limit: number | undefined
+  /** Decodes one row into its element of the result. */
+  readonly decodeRow: (row: SqliteRow) => unknown
+  /** The result from the decoded rows, in order (an array, or `first()`'s row / fallback / error). */
+  readonly finish: (values: ReadonlyArray<unknown>) => unknown
+}
+
+const stateOf = (builder: QueryBuilder<unknown>): BuilderState | undefined =>
+  builder instanceof QueryBuilderImpl ? builder._state : undefined
+
+/** The number of LIMIT / OFFSET values a select binds after its conditions'. */
+const boundWindowValues = (state: BuilderState, limit: number | undefined): number =>
+  limit === undefined && state.offset === undefined ? 0 : state.offset === undefined ? 1 : 2
+
+const windowLimit = (state: BuilderState): number | undefined =>
+  state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
+
+/**
+ * The store's read of a builder query. Runs on every `store.query`, so it only joins cached
+ * fragments: a select gets the hidden columns and the rowid tie-break; anything else runs as compiled.
+ */
+export const storeRead = (builder: QueryBuilder<unknown>): StoreRead => {
+  const compiled = compileQuery(builder)
+  const state = stateOf(builder)
+  const resultShape = state?.first === undefined ? '' : state.first.behaviour === 'fallback' ? undefined : `first:${state.first.behaviour}`
+  const read = { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode, resultShape }
+  const rowid = state === undefined ? undefined : rowidName(state.table)
+  if (state?.kind !== 'select' || rowid === undefined) return read
+  const { head, order } = selectFragments(state, rowid)
+  const sql = head + appendWhere(state, []) + order + appendLimit(windowLimit(state), state.offset, [])
+  return { ...read, sql }
+}
+
+/**
+ * How a live query can patch the result of `builder`, or undefined when it cannot: not a single
+ * rowid table's select or count, a select with an offset or `limit(0)`, a count of a window.
+ */
+export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead | undefined => {
+  const state = stateOf(builder)
+  const rowid = state === undefined ? undefined : rowidName(state.table)
+  if (state === undefined || rowid === undefined) return undefined
+  const compiled = compileQuery(builder)
+  const { table } = state
+  if (state.kind === 'count') {
+    if (state.limit !== undefined || state.offset !== undefined) return undefined
+    const head = `SELECT ${rowid} AS "${ROWID_COLUMN}" FROM ${table.quotedName}`
+    return {
+      table: table.name,
+      kind: 'count',
+      sql: head + appendWhere(state, []),
+      bindValues: compiled.bindValues,
+      patchStatement: patchStatements(state, rowid, head),
+      whereBindValues: compiled.bindValues,
+      directions: [],
+      limit: undefined,
+      decodeRow: countsOnly,
+      finish: (values) => values.length,
+    }
+  }
+  const limit = windowLimit(state)
+  if (state.kind !== 'select' || state.offset !== undefined || limit === 0) return undefined
+  const { head } = selectFragments(state, rowid)
+  const decode = compiled.decode
+  return {
+    table: table.name,
+    kind: 'rows',
+    sql: storeRead(builder).sql,
+    // The window's values are bound last, after the conditions', as in the builder's SQL.
+    bindValues: compiled.bindValues,
+    patchStatement: patchStatements(state, rowid, head),
+    whereBindValues: compiled.bindValues.slice(0, compiled.bindValues.length - boundWindowValues(state, limit)),
+    directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)),
+    limit,
+    decodeRow: selectedRowDecoder(state),
+    finish: state.first === undefined ? (values) => values : (values) => (values.length > 0 ? values[0] : decode([])),
+  }
+}
+
+/**
+ * `SELECT rowid, <columns>, <sort keys> FROM t` and ` ORDER BY <terms>, rowid` of a select,
+ * cached per table by selected columns and ORDER BY terms.
+ */
+const selectFragments = (state: BuilderState, rowid: string): { readonly head: string; readonly order: string } => {
+  const { table } = state
+  const terms = state.orderBy.map((term) => `${term.column}\u0000${term.direction}`).join('\u0001')
+  return cached(table, `live:${state.columns?.join('\u0000') ?? '*'}\u0002${terms}`, () => {
+    const columns = state.columns ?? table.columnNames
+    const keys = state.orderBy.map((term, index) => `${quotedColumn(table, term.column)} AS "${sortKeyColumn(index)}"`)
+    const head = `SELECT ${rowid} AS "${ROWID_COLUMN}", ${[columnList(table, columns), ...keys].join(', ')} FROM ${table.quotedName}`
+    const order = [...state.orderBy.map((term) => `${quotedColumn(table, term.column)} ${term.direction === 'desc' ? 'DESC' : 'ASC'}`), rowid]
+    return { head, order: ` ORDER BY ${order.join(', ')}` }
+  })
+}
+
+const countsOnly = (): undefined => undefined
+
+/**
+ * A name SQLite resolves to the rowid in this table: `rowid`, `_rowid_` or `oid` unless a column
+ * takes it. Undefined when all three are taken, or a column could clash with the hidden columns.
+ */
+const rowidName = (table: TableInfo): string | undefined =>
+  cached(table, 'live:rowid', () => {
+    const names = new Set(table.columnNames.map((name) => name.toLowerCase()))
+    if (table.columnNames.some((name) => name.toLowerCase().startsWith(HIDDEN_PREFIX))) return null
+    return ['rowid', '_rowid_', 'oid'].find((name) => !names.has(name)) ?? null
+  }) ?? undefined
+
+/** Patch statements for `head`: the query's conditions and `rowid IN (?, …)` for up to `size` rowids. */
+const patchStatements = (state: BuilderState, rowid: string, head: string): IncrementalRead['patchStatement'] => {
+  const conditions = state.where.length === 0 ? ' WHERE ' : ` WHERE (${state.where.map((fragment) => fragment.sql).join(' AND ')}) AND `
+  const bySize = new Map<number, { readonly sql: string; readonly rowids: number }>()
+  return (size) => {
+    const rowids = PATCH_SIZES.find((candidate) => candidate >= size) ?? MAX_PATCH_ROWIDS
+    let statement = bySize.get(rowids)
+    if (statement === undefined) {
+      const inList = rowids === 1 ? `${rowid} = ?` : `${rowid} IN (${Array.from({ length: rowids }, () => '?').join(', ')})`
+      bySize.set(rowids, (statement = { sql: head + conditions + inList, rowids }))
+    }
+    return statement
+  }
+}
+
