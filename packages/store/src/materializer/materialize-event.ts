@@ -1,15 +1,16 @@
 import type { DecodedEvent } from '../eventlog/event.js'
-import { resolveBindValues, runCompiledQuery, toCompiledQuery, isRawSqlQuery } from '../live-queries/compiled-query.js'
-import { compileQuery, isQueryBuilder } from '../query-builder/internal.js'
+import { runCompiledQuery, toCompiledQuery } from '../live-queries/compiled-query.js'
 import * as Effect from 'effect/Effect'
 import type { LiveStoreSchema, MaterializerContext, MaterializerDb } from '../schema/internal.js'
-import type { BindValues, SqliteDb } from '../sqlite/sqlite-db.js'
+import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError } from '../store/errors.js'
 
-/** What a materializer's direct writes (`ctx.db`) need from the caller. */
+/** What a materializer's reads (`ctx.query`) and direct writes (`ctx.db`) need from the caller. */
 export interface DirectWrites {
   /** Called before `ctx.db` writes, e.g. to open the transaction they must happen in. */
   readonly beforeWrite: () => void
+  /** Called before `ctx.query` and `ctx.db` run: writes earlier events returned may still be held back. */
+  readonly flush: () => void
   /** Tables written, to refresh the queries reading them. */
   readonly written: Set<string>
 }
@@ -36,6 +37,7 @@ export const runMaterializer = (
             `ctx.query only reads; return writes from the materializer (or use ctx.db).`,
         )
       }
+      direct.flush()
       return runCompiledQuery(db, compiled, event.sessionId, 'ctx.query')
     }) as MaterializerContext['query'],
     db: trackedDb(db, direct),
@@ -50,6 +52,7 @@ export const runMaterializer = (
 /** `ctx.db`: statements that write open the caller's transaction first and mark their tables written. */
 const trackedDb = (db: SqliteDb, direct: DirectWrites): MaterializerDb => {
   const beforeRun = (sql: string): void => {
+    direct.flush()
     const tables = db.tablesWritten(sql)
     if (tables.size === 0) return
     direct.beforeWrite()
@@ -68,56 +71,3 @@ const trackedDb = (db: SqliteDb, direct: DirectWrites): MaterializerDb => {
 }
 
 const NO_WRITES: readonly unknown[] = Object.freeze([])
-
-/**
- * Executes the writes a materializer returned. Must run inside a transaction the caller owns when
- * there is more than one (and within an UndoLog recording where the changes must be undoable).
- * Tables written are added to `written`.
- */
-export const executeWrites = (
-  db: SqliteDb,
-  writes: readonly unknown[],
-  event: DecodedEvent,
-  written: Set<string>,
-): void => {
-  for (const write of writes) executeWrite(db, write, event, written)
-}
-
-/** Runs the materializer of `event` and executes its writes; the caller owns the transaction. */
-export const materializeEvent = (db: SqliteDb, schema: LiveStoreSchema, event: DecodedEvent, written: Set<string>): void =>
-  executeWrites(db, runMaterializer(db, schema, event, { beforeWrite: noop, written }), event, written)
-
-const noop = (): void => {}
-
-const executeWrite = (db: SqliteDb, write: unknown, event: DecodedEvent, written: Set<string>): void => {
-  if (isQueryBuilder(write)) {
-    const compiled = compileQuery(write)
-    if (compiled.kind !== 'write') {
-      throw new InvalidArgumentError(
-        `The materializer of "${event.name}" returned a read query (${compiled.sql}). ` +
-          `Return writes (insert/update/delete), or use ctx.query to read.`,
-      )
-    }
-    db.execute(compiled.sql, resolveBindValues(compiled.bindValues, event.sessionId))
-    written.add(compiled.tableName)
-    return
-  }
-  const raw = asRawWrite(write)
-  if (raw === undefined) {
-    throw new InvalidArgumentError(
-      `The materializer of "${event.name}" returned something that is not a write: expected a query builder ` +
-        `write (e.g. tables.todos.insert({...})), { sql, bindValues }, an array of these, or nothing.`,
-    )
-  }
-  db.execute(raw.sql, raw.bindValues)
-  for (const table of db.tablesWritten(raw.sql)) written.add(table)
-}
-
-/** Materializers may return raw SQL as `{ sql, bindValues }` (or the `{ query, bindValues }` of queries). */
-const asRawWrite = (write: unknown): { sql: string; bindValues: BindValues } | undefined => {
-  if (typeof write !== 'object' || write === null) return undefined
-  const { sql, bindValues } = write as { sql?: unknown; bindValues?: BindValues }
-  if (typeof sql === 'string') return { sql, bindValues: bindValues ?? [] }
-  if (isRawSqlQuery(write)) return { sql: write.query, bindValues: write.bindValues ?? [] }
-  return undefined
-}

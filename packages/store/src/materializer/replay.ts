@@ -5,7 +5,8 @@ import { seqNumToString } from '../eventlog/seq-num.js'
 import { decodeEventArgs, type LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import { describe, MaterializerError } from '../store/errors.js'
-import { materializeEvent } from './materialize-event.js'
+import { runMaterializer, type DirectWrites } from './materialize-event.js'
+import { QueuedWriteFailure, WriteQueue } from './write-queue.js'
 import { readStateHead, writeStateHead } from './state-db.js'
 
 /** A stored event's arguments no longer decode with the event's current schema. */
@@ -25,15 +26,17 @@ export class StoredEventDecodeError extends CairnError {
 }
 
 /**
- * Decodes a stored event and materializes it into `db`, inside the caller's transaction. Events the
- * schema does not define go to `onUnknownEvent` (which throws to stop, or returns to skip them).
+ * Decodes a stored event and materializes it into `db`, inside the caller's transaction; its
+ * inserts may be held back in `queue`. Events the schema does not define go to `onUnknownEvent`
+ * (which throws to stop, or returns to skip them).
  */
-export const materializeStoredEvent = (
+const materializeStoredEvent = (
   db: SqliteDb,
   schema: LiveStoreSchema,
   event: EncodedEvent,
   onUnknownEvent: (event: EncodedEvent) => void,
-  written: Set<string>,
+  queue: WriteQueue,
+  direct: DirectWrites,
 ): void => {
   const def = schema.eventsByName.get(event.name)
   if (def === undefined) {
@@ -58,11 +61,17 @@ export const materializeStoredEvent = (
       timestamp: event.timestamp,
       id,
     }
-    materializeEvent(db, schema, decoded, written)
+    queue.enqueue(runMaterializer(db, schema, decoded, direct), decoded, direct.written)
   } catch (cause) {
-    throw new MaterializerError(event.name, id, cause)
+    throw materializerError(event.name, id, cause)
   }
 }
+
+/** The error of a failed materialization, naming the event whose write failed if it was held back. */
+const materializerError = (name: string, id: string, cause: unknown): MaterializerError =>
+  cause instanceof QueuedWriteFailure
+    ? new MaterializerError(cause.event.name, cause.event.id, cause.cause)
+    : new MaterializerError(name, id, cause)
 
 /**
  * Materializes `events` (in order) into `db` in one transaction and records the last one as the
@@ -77,9 +86,16 @@ export const materializeStoredEvents = (
 ): void => {
   const last = events.at(-1)
   if (last === undefined) return
+  const queue = new WriteQueue(db)
+  const direct: DirectWrites = { beforeWrite: noop, flush: () => queue.flush(), written }
   db.execute('BEGIN')
   try {
-    for (const event of events) materializeStoredEvent(db, schema, event, onUnknownEvent, written)
+    for (const event of events) materializeStoredEvent(db, schema, event, onUnknownEvent, queue, direct)
+    try {
+      queue.flush()
+    } catch (cause) {
+      throw materializerError(last.name, seqNumToString(last.seqNum), cause)
+    }
     writeStateHead(db, last.seqNum)
     db.execute('COMMIT')
   } catch (error) {
@@ -87,6 +103,8 @@ export const materializeStoredEvents = (
     throw error
   }
 }
+
+const noop = (): void => {}
 
 /** Options of `replayEventlog`. */
 export interface ReplayOptions {

@@ -4,6 +4,6 @@
  */
 export * from './index.js'
 export { compileQuery, isQueryBuilder } from './compile.js'
-export type { CompiledBindValue, CompiledQuery } from './types.js'
+export type { CompiledBindValue, CompiledQuery, RowInsert } from './types.js'
 export { isTableDef } from '../schema/sqlite/table.js'
 export { QueryBuilderTypeId } from './type-id.js'

@@ -6,7 +6,8 @@ import { isLiveQueryDef, type LiveQueryDef, type QueryRuntime } from '../live-qu
 import { queryDb } from '../live-queries/query-db.js'
 import { trackRunningStore } from '../live-queries/running-stores.js'
 import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
-import { executeWrites, runMaterializer } from '../materializer/materialize-event.js'
+import { runMaterializer } from '../materializer/materialize-event.js'
+import { QueuedWriteFailure, WriteQueue } from '../materializer/write-queue.js'
 import { readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
 import { makeUnknownEventHandler } from '../leader/unknown-events.js'
@@ -92,6 +93,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly tableRefs = new Map<string, RefNode<number>>()
   private readonly runtime: QueryRuntime
   private readonly undoLog: UndoLog
+  private readonly writeQueue: WriteQueue
   private readonly sync: SessionSync
   private head: SeqNum
   private isShutdown = false
@@ -108,6 +110,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.graph = new ReactiveGraph(options.batchUpdates)
     this.head = readStateHead(this.session.sqliteDb)
     this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()])
+    this.writeQueue = new WriteQueue(this.session.sqliteDb)
     this.runtime = {
       graph: this.graph,
       db: this.session.sqliteDb,
@@ -170,7 +173,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       db.execute('BEGIN')
       inTransaction = true
     }
-    const direct = { beforeWrite: beginTransaction, written }
+    const queue = this.writeQueue
+    const direct = { beforeWrite: beginTransaction, flush: () => queue.flush(), written }
     try {
       this.undoLog.beforeWrite(headBefore)
       for (const event of prepared) {
@@ -189,7 +193,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         if (prepared.length > 1) beginTransaction()
         const writes = runMaterializer(db, this.schema, decoded, direct)
         if (writes.length > 1) beginTransaction()
-        executeWrites(db, writes, decoded, written)
+        queue.enqueue(writes, decoded, written)
         encodedEvents.push({
           name: event.name,
           args: event.encodedArgs,
@@ -201,9 +205,12 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         })
         head = currentSeqNum
       }
+      queue.flush()
       if (inTransaction) db.execute('COMMIT')
     } catch (cause) {
+      queue.reset()
       if (inTransaction) db.execute('ROLLBACK')
+      if (cause instanceof QueuedWriteFailure) throw new MaterializerError(cause.event.name, cause.event.id, cause.cause)
       throw new MaterializerError(current?.name ?? '?', seqNumToString(currentSeqNum), cause)
     }
     this.head = head
