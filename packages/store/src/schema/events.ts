@@ -5,6 +5,7 @@
 import * as EffectSchema from 'effect/Schema'
 import { EventDecodeError, EventEncodeError, InvalidEventArgsError, SchemaError } from './errors.js'
 import { issuesOf } from './issues.js'
+import { plainStructCodec } from './plain-struct-codec.js'
 
 /** A schema usable for event arguments: synchronous, no services needed to decode or encode. */
 export type EventArgsSchema<T = any, E = any> = EffectSchema.Codec<T, E, never, never>
@@ -75,7 +76,13 @@ const makeEventDef = <const TName extends string, S extends EventArgsSchema, TCl
     if (codecs === undefined) {
       // The JSON codec turns Dates, bigints, Uint8Arrays... into JSON values and back.
       const json = EffectSchema.toCodecJson(schema)
-      codecs = { encode: EffectSchema.encodeUnknownSync(json), decode: EffectSchema.decodeUnknownSync(json) }
+      const encode = EffectSchema.encodeUnknownSync(json)
+      const decode = EffectSchema.decodeUnknownSync(json)
+      const plain = plainStructCodec(schema)
+      codecs =
+        plain === undefined
+          ? { encode, decode }
+          : { encode: (args) => plain(args) ?? encode(args), decode: (encoded) => plain(encoded) ?? decode(encoded) }
     }
     return codecs
   }
