@@ -15,21 +15,20 @@ export interface DirectWrites {
   readonly written: Set<string>
 }
 
+/** Runs an event's materializer and returns the writes it asks for, without executing them. */
+export type MaterializerRunner = (event: DecodedEvent) => readonly unknown[]
+
 /**
- * Runs the event's materializer and returns the writes it asks for, without executing them.
- * `ctx.query` reads the current state (including earlier events of the same transaction); `ctx.db`
- * writes right away, inside the caller's transaction (`direct.beforeWrite` opens it).
+ * A runner of materializers for one transaction. `ctx.query` reads the current state (including
+ * earlier events of the same transaction); `ctx.db` writes right away, inside the caller's
+ * transaction (`direct.beforeWrite` opens it). One context serves every event the runner runs (its
+ * `event` is the one being materialized), so a replay does not allocate one per event.
  */
-export const runMaterializer = (
-  db: SqliteDb,
-  schema: LiveStoreSchema,
-  event: DecodedEvent,
-  direct: DirectWrites,
-): readonly unknown[] => {
-  const materializer = schema.materializers.get(event.name)
-  if (materializer === undefined) return NO_WRITES
+export const makeMaterializerRunner = (db: SqliteDb, schema: LiveStoreSchema, direct: DirectWrites): MaterializerRunner => {
+  let current: DecodedEvent
   const ctx: MaterializerContext = {
     query: ((query: unknown) => {
+      const event = current
       const compiled = toCompiledQuery(query, `ctx.query in ${event.name}`)
       if (db.tablesWritten(compiled.sql).size > 0) {
         throw new InvalidArgumentError(
@@ -41,12 +40,19 @@ export const runMaterializer = (
       return runCompiledQuery(db, compiled, event.sessionId, 'ctx.query')
     }) as MaterializerContext['query'],
     db: trackedDb(db, direct),
-    event,
+    get event() {
+      return current
+    },
   }
-  let result = materializer(event.args, ctx) as unknown
-  if (Effect.isEffect(result)) result = Effect.runSync(result as Effect.Effect<unknown, unknown, never>)
-  if (Array.isArray(result)) return result
-  return result === undefined || result === null ? NO_WRITES : [result]
+  return (event) => {
+    const materializer = schema.materializers.get(event.name)
+    if (materializer === undefined) return NO_WRITES
+    current = event
+    let result = materializer(event.args, ctx) as unknown
+    if (Effect.isEffect(result)) result = Effect.runSync(result as Effect.Effect<unknown, unknown, never>)
+    if (Array.isArray(result)) return result
+    return result === undefined || result === null ? NO_WRITES : [result]
+  }
 }
 
 /** `ctx.db`: statements that write open the caller's transaction first and mark their tables written. */

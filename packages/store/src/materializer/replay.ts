@@ -5,7 +5,7 @@ import { seqNumToString } from '../eventlog/seq-num.js'
 import { decodeEventArgs, type LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import { describe, MaterializerError } from '../store/errors.js'
-import { runMaterializer, type DirectWrites } from './materialize-event.js'
+import { makeMaterializerRunner, type DirectWrites, type MaterializerRunner } from './materialize-event.js'
 import { QueuedWriteFailure, WriteQueue } from './write-queue.js'
 import { readStateHead, writeStateHead } from './state-db.js'
 
@@ -31,12 +31,12 @@ export class StoredEventDecodeError extends CairnError {
  * (which throws to stop, or returns to skip them).
  */
 const materializeStoredEvent = (
-  db: SqliteDb,
   schema: LiveStoreSchema,
   event: EncodedEvent,
   onUnknownEvent: (event: EncodedEvent) => void,
   queue: WriteQueue,
-  direct: DirectWrites,
+  run: MaterializerRunner,
+  written: Set<string>,
 ): void => {
   const def = schema.eventsByName.get(event.name)
   if (def === undefined) {
@@ -61,7 +61,7 @@ const materializeStoredEvent = (
       timestamp: event.timestamp,
       id,
     }
-    queue.enqueue(runMaterializer(db, schema, decoded, direct), decoded, direct.written)
+    queue.enqueue(run(decoded), decoded, written)
   } catch (cause) {
     throw materializerError(event.name, id, cause)
   }
@@ -88,9 +88,10 @@ export const materializeStoredEvents = (
   if (last === undefined) return
   const queue = new WriteQueue(db)
   const direct: DirectWrites = { beforeWrite: noop, flush: () => queue.flush(), written }
+  const run = makeMaterializerRunner(db, schema, direct)
   db.execute('BEGIN')
   try {
-    for (const event of events) materializeStoredEvent(db, schema, event, onUnknownEvent, queue, direct)
+    for (const event of events) materializeStoredEvent(schema, event, onUnknownEvent, queue, run, written)
     try {
       queue.flush()
     } catch (cause) {

@@ -6,7 +6,7 @@ import { isLiveQueryDef, type LiveQueryDef, type QueryRuntime } from '../live-qu
 import { queryDb } from '../live-queries/query-db.js'
 import { trackRunningStore } from '../live-queries/running-stores.js'
 import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
-import { runMaterializer } from '../materializer/materialize-event.js'
+import { makeMaterializerRunner } from '../materializer/materialize-event.js'
 import { QueuedWriteFailure, WriteQueue } from '../materializer/write-queue.js'
 import { readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
@@ -174,7 +174,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       inTransaction = true
     }
     const queue = this.writeQueue
-    const direct = { beforeWrite: beginTransaction, flush: () => queue.flush(), written }
+    const run = makeMaterializerRunner(db, this.schema, { beforeWrite: beginTransaction, flush: () => queue.flush(), written })
     try {
       this.undoLog.beforeWrite(headBefore)
       for (const event of prepared) {
@@ -191,7 +191,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           id: seqNumToString(currentSeqNum),
         }
         if (prepared.length > 1) beginTransaction()
-        const writes = runMaterializer(db, this.schema, decoded, direct)
+        const writes = run(decoded)
         if (writes.length > 1) beginTransaction()
         queue.enqueue(writes, decoded, written)
         encodedEvents.push({
