@@ -1,8 +1,8 @@
 import { CairnError } from '../errors.js'
-import type { EncodedEvent } from '../eventlog/event.js'
-import { countEventsAfter, readEvents } from '../eventlog/eventlog-db.js'
+import type { EncodedEvent, StoredEvent } from '../eventlog/event.js'
+import { countEventsAfter, readStoredEvents } from '../eventlog/eventlog-db.js'
 import { seqNumToString } from '../eventlog/seq-num.js'
-import { decodeEventArgs, type LiveStoreSchema } from '../schema/internal.js'
+import { decodeEventArgs, decodeEventArgsJson, type LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import { describe, MaterializerError } from '../store/errors.js'
 import { makeMaterializerRunner, type DirectWrites, type MaterializerRunner } from './materialize-event.js'
@@ -32,7 +32,7 @@ export class StoredEventDecodeError extends CairnError {
  */
 const materializeStoredEvent = (
   schema: LiveStoreSchema,
-  event: EncodedEvent,
+  event: EncodedEvent | StoredEvent,
   onUnknownEvent: (event: EncodedEvent) => void,
   queue: WriteQueue,
   run: MaterializerRunner,
@@ -40,13 +40,13 @@ const materializeStoredEvent = (
 ): void => {
   const def = schema.eventsByName.get(event.name)
   if (def === undefined) {
-    onUnknownEvent(event)
+    onUnknownEvent(withParsedArgs(event))
     return
   }
   const id = seqNumToString(event.seqNum)
   let args: unknown
   try {
-    args = decodeEventArgs(def, event.args)
+    args = 'argsJson' in event ? decodeEventArgsJson(def, event.argsJson) : decodeEventArgs(def, event.args)
   } catch (cause) {
     throw new StoredEventDecodeError(event.name, id, cause)
   }
@@ -67,6 +67,17 @@ const materializeStoredEvent = (
   }
 }
 
+/** The event with its arguments parsed, if they are still JSON text. */
+const withParsedArgs = (event: EncodedEvent | StoredEvent): EncodedEvent => {
+  if (!('argsJson' in event)) return event
+  const { argsJson, ...rest } = event
+  try {
+    return { ...rest, args: JSON.parse(argsJson) as unknown }
+  } catch (cause) {
+    throw new StoredEventDecodeError(event.name, seqNumToString(event.seqNum), cause)
+  }
+}
+
 /** The error of a failed materialization, naming the event whose write failed if it was held back. */
 const materializerError = (name: string, id: string, cause: unknown): MaterializerError =>
   cause instanceof QueuedWriteFailure
@@ -80,7 +91,7 @@ const materializerError = (name: string, id: string, cause: unknown): Materializ
 export const materializeStoredEvents = (
   db: SqliteDb,
   schema: LiveStoreSchema,
-  events: readonly EncodedEvent[],
+  events: readonly (EncodedEvent | StoredEvent)[],
   onUnknownEvent: (event: EncodedEvent) => void,
   written: Set<string>,
 ): void => {
@@ -134,7 +145,7 @@ export const replayEventlog = (options: ReplayOptions): number => {
   const written = new Set<string>()
   let done = 0
   while (done < total) {
-    const batch = readEvents(eventlogDb, head, batchSize)
+    const batch = readStoredEvents(eventlogDb, head, batchSize)
     const last = batch.at(-1)
     if (last === undefined) break
     materializeStoredEvents(stateDb, schema, batch, onUnknownEvent, written)

@@ -7,8 +7,13 @@
 import type * as EffectSchema from 'effect/Schema'
 import type * as SchemaAST from 'effect/SchemaAST'
 
-/** Encode or decode one value; `undefined` when the shortcut does not apply to it (use the full codec). */
-export type PartialCodec = (value: unknown) => Record<string, unknown> | undefined
+/** The shortcut: each answers `undefined` when it does not apply to a value (use the full codec then). */
+export interface PlainStructCodec {
+  /** Encodes or decodes a value (both are the same copy of the known fields). */
+  readonly copy: (value: unknown) => Record<string, unknown> | undefined
+  /** Decodes stored JSON text: the same as `copy(JSON.parse(json))`, without building the parsed object. */
+  readonly parse: (json: string) => Record<string, unknown> | undefined
+}
 
 interface Field {
   readonly name: string
@@ -21,27 +26,92 @@ interface Field {
  * and leaves everything else, e.g. NaN (which the JSON codec turns into a string) or invalid
  * values (whose error the full codec describes), to the full codec.
  */
-export const plainStructCodec = (schema: EffectSchema.Top): PartialCodec | undefined => {
+export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | undefined => {
   const ast = schema.ast
   if (ast._tag !== 'Objects' || !isPlain(ast) || ast.indexSignatures.length > 0) return undefined
   const fields: Field[] = []
   for (const property of ast.propertySignatures) {
     // A context marks optional or mutable keys and defaults: left to Effect.
-    if (typeof property.name !== 'string' || !isPlain(property.type) || property.type.context !== undefined) return undefined
+    // `result[name] = …` would set the prototype for this one name.
+    if (typeof property.name !== 'string' || property.name === '__proto__' || !isPlain(property.type) || property.type.context !== undefined) return undefined
     const accepts = acceptor(property.type)
     if (accepts === undefined) return undefined
     fields.push({ name: property.name, accepts })
   }
-  return (value) => {
+  const copy = (value: unknown): Record<string, unknown> | undefined => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
     const record = value as Record<string, unknown>
-    const copy: Record<string, unknown> = {}
+    const result: Record<string, unknown> = {}
     for (const { name, accepts } of fields) {
       const field = record[name]
       if (!accepts(field) || !Object.hasOwn(record, name)) return undefined
-      copy[name] = field
+      result[name] = field
     }
-    return copy
+    return result
+  }
+  const parse = (json: string): Record<string, unknown> | undefined => {
+    const members = parseFlatObject(json)
+    if (members === undefined) return undefined
+    const result: Record<string, unknown> = {}
+    for (const { name, accepts } of fields) {
+      const index = lastKeyIndex(members, name)
+      if (index < 0) return undefined
+      const field = members[index + 1]
+      if (!accepts(field)) return undefined
+      result[name] = field
+    }
+    return result
+  }
+  return { copy, parse }
+}
+
+/** Where `name` is last among the keys of `members` (JSON.parse keeps the last of repeated keys), or -1. */
+const lastKeyIndex = (members: readonly unknown[], name: string): number => {
+  for (let index = members.length - 2; index >= 0; index -= 2) if (members[index] === name) return index
+  return -1
+}
+
+/** Escapes and control characters (never in JSON.stringify's output of plain strings) are left to JSON.parse. */
+const NEEDS_FULL_PARSER = /[\\\u0000-\u001f]/
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
+/**
+ * The members of a JSON object without nested objects or arrays and without whitespace (what
+ * JSON.stringify writes for a plain struct), as `[key, value, key, value, ...]`; `undefined` for
+ * anything else, which JSON.parse then handles (or rejects).
+ */
+const parseFlatObject = (json: string): unknown[] | undefined => {
+  if (json.charCodeAt(0) !== 0x7b /* { */ || NEEDS_FULL_PARSER.test(json)) return undefined
+  const members: unknown[] = []
+  let position = 1
+  if (json.charCodeAt(position) === 0x7d /* } */) return position === json.length - 1 ? members : undefined
+  for (;;) {
+    if (json.charCodeAt(position) !== 0x22 /* " */) return undefined
+    const keyEnd = json.indexOf('"', position + 1)
+    if (keyEnd < 0 || json.charCodeAt(keyEnd + 1) !== 0x3a /* : */) return undefined
+    members.push(json.slice(position + 1, keyEnd))
+    position = keyEnd + 2
+    const first = json.charCodeAt(position)
+    let end: number
+    if (first === 0x22 /* " */) {
+      const close = json.indexOf('"', position + 1)
+      if (close < 0) return undefined
+      members.push(json.slice(position + 1, close))
+      end = close + 1
+    } else {
+      end = position
+      while (end < json.length && json.charCodeAt(end) !== 0x2c /* , */ && json.charCodeAt(end) !== 0x7d /* } */) end++
+      const literal = json.slice(position, end)
+      if (literal === 'true') members.push(true)
+      else if (literal === 'false') members.push(false)
+      else if (literal === 'null') members.push(null)
+      else if (NUMBER.test(literal)) members.push(Number(literal))
+      else return undefined
+    }
+    const next = json.charCodeAt(end)
+    if (next === 0x7d /* } */) return end === json.length - 1 ? members : undefined
+    if (next !== 0x2c /* , */) return undefined
+    position = end + 1
   }
 }
 

@@ -1,6 +1,6 @@
 import * as EffectSchema from 'effect/Schema'
 import { describe, expect, it } from 'vitest'
-import { decodeEventArgs, encodeEventArgs } from '../../src/schema/internal.js'
+import { decodeEventArgs, decodeEventArgsJson, encodeEventArgs } from '../../src/schema/internal.js'
 import { plainStructCodec } from '../../src/schema/plain-struct-codec.js'
 import { Events, Schema } from '../../src/schema/index.js'
 
@@ -50,6 +50,39 @@ describe('plain struct codec', () => {
     const effectDecoded = outcome(() => effectDecode(value))
     expect('error' in fastDecoded).toBe('error' in effectDecoded)
     if (!('error' in fastDecoded)) expect(fastDecoded).toEqual(effectDecoded)
+  })
+
+  const texts = [
+    '{"s":"a","n":1,"b":true,"l":"x","z":null}',
+    '{"z":null,"l":"x","b":false,"n":-0,"s":""}',
+    '{"s":"é日本 \u{1F600}","n":1.5e-7,"b":true,"l":"x","z":null}',
+    '{"s":"a\\"b","n":1,"b":true,"l":"x","z":null}',
+    '{"s":"a\\u0041","n":1,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":1,"b":true,"l":"x","z":null,"extra":[1,{"a":2}]}',
+    '{"s":"a","n":1,"b":true,"l":"x","z":null,"s":"last"}',
+    '{"l":"x","s":"l","n":2,"b":true,"z":null}',
+    '{"n":"s","s":"n","b":true,"l":"x","z":null}',
+    '{ "s":"a","n":1,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":01,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":1.,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":1e400,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":"NaN","b":true,"l":"x","z":null}',
+    '{"s":"a","n":1,"b":true,"l":"x","z":null}x',
+    '{"s":"a","n":1,"b":true,"l":"x","z":null',
+    '{"s":"a","n":1,"b":tru,"l":"x","z":null}',
+    '{"s":"a\nb","n":1,"b":true,"l":"x","z":null}',
+    '{}',
+    '[]',
+    'null',
+    '',
+  ]
+
+  it.each(texts.map((text, index) => [index, text]))('JSON text %i decodes exactly as JSON.parse + Effect does', (_, text) => {
+    const fast = outcome(() => decodeEventArgsJson(def, text))
+    const effect = outcome(() => effectDecode(JSON.parse(text)))
+    expect('error' in fast).toBe('error' in effect)
+    if ('error' in fast) expect(() => decodeEventArgsJson(def, text)).toThrowError(expect.objectContaining({ _tag: 'EventDecodeError' }))
+    else expect(fast).toEqual(effect)
   })
 
   it('applies only to structs of required, untransformed, unrefined primitive fields', () => {
