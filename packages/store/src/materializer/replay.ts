@@ -26,7 +26,7 @@ export class StoredEventDecodeError extends CairnError {
 }
 
 /**
- * Decodes a stored event and materializes it into `db`, inside the caller's transaction; its
+ * Decodes a stored event and materializes it with `run`, inside the caller's transaction; its
  * inserts may be held back in `queue`. Events the schema does not define go to `onUnknownEvent`
  * (which throws to stop, or returns to skip them).
  */
