@@ -25,10 +25,10 @@ export type MaterializerRunner = (event: DecodedEvent) => readonly unknown[]
  * `event` is the one being materialized), so a replay does not allocate one per event.
  */
 export const makeMaterializerRunner = (db: SqliteDb, schema: LiveStoreSchema, direct: DirectWrites): MaterializerRunner => {
-  let current: DecodedEvent
-  const ctx: MaterializerContext = {
+  // A data property swapped per event: an accessor would make creating the context slow in V8.
+  const ctx: { -readonly [K in keyof MaterializerContext]: MaterializerContext[K] } = {
     query: ((query: unknown) => {
-      const event = current
+      const event = ctx.event
       const compiled = toCompiledQuery(query, `ctx.query in ${event.name}`)
       if (db.tablesWritten(compiled.sql).size > 0) {
         throw new InvalidArgumentError(
@@ -40,14 +40,12 @@ export const makeMaterializerRunner = (db: SqliteDb, schema: LiveStoreSchema, di
       return runCompiledQuery(db, compiled, event.sessionId, 'ctx.query')
     }) as MaterializerContext['query'],
     db: trackedDb(db, direct),
-    get event() {
-      return current
-    },
+    event: undefined as unknown as MaterializerContext['event'],
   }
   return (event) => {
     const materializer = schema.materializers.get(event.name)
     if (materializer === undefined) return NO_WRITES
-    current = event
+    ctx.event = event
     let result = materializer(event.args, ctx) as unknown
     if (Effect.isEffect(result)) result = Effect.runSync(result as Effect.Effect<unknown, unknown, never>)
     if (Array.isArray(result)) return result
