@@ -1,5 +1,6 @@
 import { SQLITE_MISUSE, SQLITE_OK, SQLITE_PREPARE_PERSISTENT } from './constants.js'
 import { sqliteFailure } from './failure.js'
+import { RepeatedTexts } from './repeated-texts.js'
 import type { SqliteRuntime } from './runtime.js'
 import { SqliteError } from './sqlite-error.js'
 import type { TableAccess } from './table-access.js'
@@ -14,6 +15,8 @@ export interface PreparedStatement {
   /** Parameter index by name, both with its prefix and without. */
   readonly parameterIndexes: ReadonlyMap<string, number>
   readonly access: TableAccess
+  /** Short texts of the last rows read, reused when the next row repeats them. */
+  readonly texts: RepeatedTexts
 }
 
 /** Prepares exactly one statement, recording the tables it reads and writes. */
@@ -67,7 +70,7 @@ export function prepareStatement(runtime: SqliteRuntime, db: number, sql: string
     parameterIndexes.set(name, index)
     if (!parameterIndexes.has(name.slice(1))) parameterIndexes.set(name.slice(1), index)
   }
-  return { sql, pointer, columnNames, parameterNames, parameterIndexes, access }
+  return { sql, pointer, columnNames, parameterNames, parameterIndexes, access, texts: new RepeatedTexts() }
 }
 
 /**

@@ -1,13 +1,15 @@
 import type { BindValue, SqliteRow } from '@cairn/store'
 import { SQLITE_BLOB, SQLITE_FLOAT, SQLITE_INTEGER, SQLITE_TEXT } from './constants.js'
+import type { PreparedStatement } from './prepare.js'
 import type { SqliteRuntime } from './runtime.js'
 
 /**
  * The current row of a stepped statement as an object. Integers come back as numbers when they
  * are safe integers and as bigints otherwise; blobs as copies, so they outlive the statement.
  */
-export function readRow(runtime: SqliteRuntime, statement: number, columnNames: readonly string[]): SqliteRow {
+export function readRow(runtime: SqliteRuntime, prepared: PreparedStatement): SqliteRow {
   const { raw, memory } = runtime
+  const { pointer: statement, columnNames, texts } = prepared
   const row: SqliteRow = {}
   for (let column = 0; column < columnNames.length; column++) {
     let value: BindValue
@@ -27,7 +29,7 @@ export function readRow(runtime: SqliteRuntime, statement: number, columnNames: 
       case SQLITE_TEXT: {
         // sqlite3_column_text must come before sqlite3_column_bytes (https://sqlite.org/c3ref/column_blob.html).
         const text = raw.sqlite3_column_text(statement, column)
-        value = memory.textAt(text, raw.sqlite3_column_bytes(statement, column))
+        value = texts.read(memory, column, text, raw.sqlite3_column_bytes(statement, column))
         break
       }
       case SQLITE_BLOB: {

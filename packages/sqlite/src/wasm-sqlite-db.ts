@@ -332,7 +332,7 @@ class WasmSqliteDb implements SqliteDb {
       clearBindings = bindParameters(runtime, db, statement, bindValues)
       let rc = raw.sqlite3_step(pointer)
       while (rc === SQLITE_ROW) {
-        rows?.push(readRow(runtime, pointer, statement.columnNames))
+        rows?.push(readRow(runtime, statement))
         rc = raw.sqlite3_step(pointer)
       }
       if (rc !== SQLITE_DONE) {

@@ -27,13 +27,20 @@ describe('execute and select', () => {
       'hello',
       'ünïcødé 🎉',
       '\uFEFFleading BOM',
+      'ascii then é',
+      'x'.repeat(64),
+      `${'x'.repeat(63)}é`,
+      `${'x'.repeat(64)}é`,
+      '\u007f\u0000\u0001',
+      '\uD83D', // a lone surrogate becomes U+FFFD, as TextEncoder writes it
       blob,
       new Uint8Array(0),
       null,
     ]
     values.forEach((value, id) => db.execute('INSERT INTO v (id, value) VALUES (?, ?)', [id, value]))
     const rows = db.select('SELECT id, value FROM v ORDER BY id')
-    expect(rows.map((row) => row.value)).toEqual(values)
+    expect(rows.map((row) => row.value)).toEqual(values.map((value) => (value === '\uD83D' ? '\uFFFD' : value)))
+    expect(db.select("SELECT length(CAST(value AS BLOB)) AS bytes FROM v WHERE value = 'ascii then é'")).toEqual([{ bytes: 13 }])
   })
 
   it('returns safe integers as numbers and larger ones as bigints', async () => {

@@ -12,6 +12,11 @@ export interface EncodedEvent {
   readonly timestamp: number
 }
 
+/** An event as the eventlog holds it: its arguments still JSON text, parsed only when they are decoded. */
+export interface StoredEvent extends Omit<EncodedEvent, 'args'> {
+  readonly argsJson: string
+}
+
 /** An event with decoded arguments, as materializers see it (`ctx.event`). */
 export interface DecodedEvent<TArgs = unknown> {
   readonly name: string

@@ -1,5 +1,5 @@
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
-import type { EncodedEvent } from './event.js'
+import type { EncodedEvent, StoredEvent } from './event.js'
 import { ROOT_SEQ_NUM, type SeqNum } from './seq-num.js'
 
 /**
@@ -116,7 +116,17 @@ export const writeEventlogMeta = (db: SqliteDb, key: string, value: string): voi
 }
 
 /** Events after `after` (all when omitted), in log order; at most `limit` of them. */
-export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM, limit = -1): EncodedEvent[] => {
+export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM, limit = -1): EncodedEvent[] =>
+  readRowsAfter(db, after, limit).map(toEncodedEvent)
+
+/**
+ * Like `readEvents`, with the arguments left as JSON text: a replay decodes them itself (for most
+ * events without building the parsed object first).
+ */
+export const readStoredEvents = (db: SqliteDb, after: SeqNum, limit: number): StoredEvent[] =>
+  readRowsAfter(db, after, limit).map(toStoredEvent)
+
+const readRowsAfter = (db: SqliteDb, after: SeqNum, limit: number): EventlogRow[] => {
   // `seqNumGlobal >= ?` seeks in the primary key and costs half of a row-value comparison per row;
   // the few rows of `after.global` at or before `after.client` are dropped here.
   const rows = db.select<EventlogRow>(
@@ -125,10 +135,8 @@ export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM, limit = -
   )
   let skip = 0
   while (skip < rows.length && rows[skip]!.seqNumGlobal === after.global && rows[skip]!.seqNumClient <= after.client) skip++
-  const events: EncodedEvent[] = []
   const end = limit < 0 ? rows.length : Math.min(rows.length, skip + limit)
-  for (let i = skip; i < end; i++) events.push(toEncodedEvent(rows[i]!))
-  return events
+  return skip === 0 && end === rows.length ? rows : rows.slice(skip, end)
 }
 
 /** Events after `after` up to and including `upTo`, in log order (what a rollback must replay). */
@@ -155,6 +163,20 @@ export const countEventsAfter = (db: SqliteDb, after: SeqNum): number => {
     )[0]?.n ?? 0
   return synced + clientOnly
 }
+
+const toStoredEvent = (row: EventlogRow): StoredEvent => ({
+  name: row.name,
+  argsJson: row.argsJson,
+  seqNum: { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration },
+  parentSeqNum: {
+    global: row.parentSeqNumGlobal,
+    client: row.parentSeqNumClient,
+    rebaseGeneration: row.parentSeqNumRebaseGeneration,
+  },
+  clientId: row.clientId,
+  sessionId: row.sessionId,
+  timestamp: row.timestamp,
+})
 
 const toEncodedEvent = (row: EventlogRow): EncodedEvent => ({
   name: row.name,

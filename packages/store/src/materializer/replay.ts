@@ -1,11 +1,12 @@
 import { CairnError } from '../errors.js'
-import type { EncodedEvent } from '../eventlog/event.js'
-import { countEventsAfter, readEvents } from '../eventlog/eventlog-db.js'
+import type { EncodedEvent, StoredEvent } from '../eventlog/event.js'
+import { countEventsAfter, readStoredEvents } from '../eventlog/eventlog-db.js'
 import { seqNumToString } from '../eventlog/seq-num.js'
-import { decodeEventArgs, type LiveStoreSchema } from '../schema/internal.js'
+import { decodeEventArgs, decodeEventArgsJson, type LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import { describe, MaterializerError } from '../store/errors.js'
-import { materializeEvent } from './materialize-event.js'
+import { makeMaterializerRunner, type DirectWrites, type MaterializerRunner } from './materialize-event.js'
+import { QueuedWriteFailure, WriteQueue } from './write-queue.js'
 import { readStateHead, writeStateHead } from './state-db.js'
 
 /** A stored event's arguments no longer decode with the event's current schema. */
@@ -25,25 +26,27 @@ export class StoredEventDecodeError extends CairnError {
 }
 
 /**
- * Decodes a stored event and materializes it into `db`, inside the caller's transaction. Events the
- * schema does not define go to `onUnknownEvent` (which throws to stop, or returns to skip them).
+ * Decodes a stored event and materializes it with `run`, inside the caller's transaction; its
+ * inserts may be held back in `queue`. Events the schema does not define go to `onUnknownEvent`
+ * (which throws to stop, or returns to skip them).
  */
-export const materializeStoredEvent = (
-  db: SqliteDb,
+const materializeStoredEvent = (
   schema: LiveStoreSchema,
-  event: EncodedEvent,
+  event: EncodedEvent | StoredEvent,
   onUnknownEvent: (event: EncodedEvent) => void,
+  queue: WriteQueue,
+  run: MaterializerRunner,
   written: Set<string>,
 ): void => {
   const def = schema.eventsByName.get(event.name)
   if (def === undefined) {
-    onUnknownEvent(event)
+    onUnknownEvent(withParsedArgs(event))
     return
   }
   const id = seqNumToString(event.seqNum)
   let args: unknown
   try {
-    args = decodeEventArgs(def, event.args)
+    args = 'argsJson' in event ? decodeEventArgsJson(def, event.argsJson) : decodeEventArgs(def, event.args)
   } catch (cause) {
     throw new StoredEventDecodeError(event.name, id, cause)
   }
@@ -58,11 +61,28 @@ export const materializeStoredEvent = (
       timestamp: event.timestamp,
       id,
     }
-    materializeEvent(db, schema, decoded, written)
+    queue.enqueue(run(decoded), decoded, written)
   } catch (cause) {
-    throw new MaterializerError(event.name, id, cause)
+    throw materializerError(event.name, id, cause)
   }
 }
+
+/** The event with its arguments parsed, if they are still JSON text. */
+const withParsedArgs = (event: EncodedEvent | StoredEvent): EncodedEvent => {
+  if (!('argsJson' in event)) return event
+  const { argsJson, ...rest } = event
+  try {
+    return { ...rest, args: JSON.parse(argsJson) as unknown }
+  } catch (cause) {
+    throw new StoredEventDecodeError(event.name, seqNumToString(event.seqNum), cause)
+  }
+}
+
+/** The error of a failed materialization, naming the event whose write failed if it was held back. */
+const materializerError = (name: string, id: string, cause: unknown): MaterializerError =>
+  cause instanceof QueuedWriteFailure
+    ? new MaterializerError(cause.event.name, cause.event.id, cause.cause)
+    : new MaterializerError(name, id, cause)
 
 /**
  * Materializes `events` (in order) into `db` in one transaction and records the last one as the
@@ -71,15 +91,23 @@ export const materializeStoredEvent = (
 export const materializeStoredEvents = (
   db: SqliteDb,
   schema: LiveStoreSchema,
-  events: readonly EncodedEvent[],
+  events: readonly (EncodedEvent | StoredEvent)[],
   onUnknownEvent: (event: EncodedEvent) => void,
   written: Set<string>,
 ): void => {
   const last = events.at(-1)
   if (last === undefined) return
+  const queue = new WriteQueue(db)
+  const direct: DirectWrites = { beforeWrite: noop, flush: () => queue.flush(), written }
+  const run = makeMaterializerRunner(db, schema, direct)
   db.execute('BEGIN')
   try {
-    for (const event of events) materializeStoredEvent(db, schema, event, onUnknownEvent, written)
+    for (const event of events) materializeStoredEvent(schema, event, onUnknownEvent, queue, run, written)
+    try {
+      queue.flush()
+    } catch (cause) {
+      throw materializerError(last.name, seqNumToString(last.seqNum), cause)
+    }
     writeStateHead(db, last.seqNum)
     db.execute('COMMIT')
   } catch (error) {
@@ -87,6 +115,8 @@ export const materializeStoredEvents = (
     throw error
   }
 }
+
+const noop = (): void => {}
 
 /** Options of `replayEventlog`. */
 export interface ReplayOptions {
@@ -115,7 +145,7 @@ export const replayEventlog = (options: ReplayOptions): number => {
   const written = new Set<string>()
   let done = 0
   while (done < total) {
-    const batch = readEvents(eventlogDb, head, batchSize)
+    const batch = readStoredEvents(eventlogDb, head, batchSize)
     const last = batch.at(-1)
     if (last === undefined) break
     materializeStoredEvents(stateDb, schema, batch, onUnknownEvent, written)

@@ -8,7 +8,7 @@ import type { AnySqliteTableDef } from '../schema/sqlite/table-def.js'
 import { compileState } from './compile.js'
 import { MissingRequiredColumnError, QueryBuilderError } from './errors.js'
 import { type Assignments, type BuilderState, type FirstBehaviour, initialState, isPristine } from './state.js'
-import { columnOf, type TableInfo } from './table-info.js'
+import { columnOf, insertColumns, type TableInfo } from './table-info.js'
 import { CompileSymbol, QueryBuilderTypeId } from './type-id.js'
 import type { CompiledBindValue, CompiledQuery, OrderDirection, TableQueryBuilder } from './types.js'
 import { encodeValue } from './values.js'
@@ -31,40 +31,42 @@ const checkCount = (table: TableInfo, method: string, n: unknown): number => {
 const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
   if (!isPlainObject(values)) throw new QueryBuilderError(table.name, `insert takes an object of column values, got ${describeValue(values)}.`)
   for (const key in values) columnOf(table, key)
-  const columns: Array<string> = []
+  const { columnNames } = table
+  const included: Array<boolean> = []
   const bindValues: Array<CompiledBindValue> = []
-  for (const name of table.columnNames) {
+  for (let index = 0; index < columnNames.length; index++) {
+    const name = columnNames[index]!
     const value = values[name]
     const column = table.def.columns[name]!
+    included.push(true)
     if (value !== undefined) {
-      columns.push(name)
       bindValues.push(encodeValue(table, name, value, column))
       continue
     }
     const fallback = column.default
     switch (fallback._tag) {
       case 'value':
-        columns.push(name)
         bindValues.push(encodeValue(table, name, fallback.value, column))
         break
       case 'thunk':
         // Evaluated per insert (ids, timestamps); materializers should not rely on this for determinism.
-        columns.push(name)
         bindValues.push(encodeValue(table, name, fallback.thunk(), column))
         break
       case 'sql':
         // Left out: SQLite evaluates the DDL default.
+        included[index] = false
         break
       case 'none':
         if (column.nullable) {
-          columns.push(name)
           bindValues.push(null)
         } else if (!(column.primaryKey && column.sqlType === 'integer')) {
           throw new MissingRequiredColumnError(table.name, name)
+        } else {
+          included[index] = false
         }
     }
   }
-  return { columns, bindValues }
+  return { columns: insertColumns(table, included), bindValues }
 }
 
 /** Encodes `SET` values; `undefined` values are left out, as with object spread. */

@@ -7,10 +7,10 @@ import { ColumnCodecIssue } from '../schema/sqlite/column-codecs.js'
 import type { AnyColumn } from '../schema/sqlite/column-def.js'
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import { QueryBuilderError, RowNotFoundError } from './errors.js'
-import type { Assignments, BuilderState } from './state.js'
+import type { Assignments, BuilderState, OnConflictState } from './state.js'
 import { cached, columnOf, quotedColumn, type TableInfo } from './table-info.js'
 import { CompileSymbol, QueryBuilderTypeId } from './type-id.js'
-import type { CompiledBindValue, CompiledQuery, QueryBuilder } from './types.js'
+import type { CompiledBindValue, CompiledQuery, QueryBuilder, RowInsert } from './types.js'
 
 type RowDecoder = (row: SqliteRow) => Record<string, unknown>
 
@@ -147,22 +147,68 @@ const compileOnConflict = (state: BuilderState, inserted: ReadonlyArray<string>,
 
 const noResult = (): undefined => undefined
 
+/** An insert's SQL and, when it binds only its row, its shape for multi-row statements. */
+interface InsertStatement {
+  readonly sql: string
+  readonly rowInsert: RowInsert | undefined
+}
+
+/**
+ * Insert statements by column list (the canonical arrays of `insertColumns`) and conflict clause,
+ * so a materializer inserting one row per event does not rebuild the same SQL per event.
+ */
+const insertStatements = new WeakMap<ReadonlyArray<string>, Map<string, InsertStatement>>()
+
+const conflictKey = (conflict: OnConflictState | undefined): string =>
+  conflict === undefined
+    ? ''
+    : `${conflict.action}\u0001${conflict.target.join('\u0000')}\u0001${conflict.assignments?.columns.join('\u0000') ?? ''}`
+
+const insertStatement = (state: BuilderState): InsertStatement => {
+  const { table, onConflict } = state
+  const columns = state.assignments!.columns
+  let byConflict = insertStatements.get(columns)
+  if (byConflict === undefined) {
+    byConflict = new Map()
+    insertStatements.set(columns, byConflict)
+  }
+  const key = conflictKey(onConflict)
+  let statement = byConflict.get(key)
+  if (statement === undefined) {
+    // The clause's own bind values are collected again per compile; here only its text matters.
+    const tail = compileOnConflict(state, columns, [])
+    if (columns.length === 0) {
+      statement = { sql: `INSERT INTO ${table.quotedName} DEFAULT VALUES${tail}`, rowInsert: undefined }
+    } else {
+      const head = `INSERT INTO ${table.quotedName} (${columnList(table, columns)}) VALUES `
+      const row = `(${columns.map(() => '?').join(', ')})`
+      const sql = head + row + tail
+      // ON CONFLICT DO UPDATE SET col = ? binds the clause's values once per statement, not per row.
+      const rowInsert = onConflict?.action === 'update' ? undefined : { sql, head, row, tail, width: columns.length }
+      statement = { sql, rowInsert }
+    }
+    byConflict.set(key, statement)
+  }
+  return statement
+}
+
 const compileWrite = (state: BuilderState): CompiledQuery => {
   const { table } = state
   let bindValues: Array<CompiledBindValue> = []
   let sql: string
+  let rowInsert: RowInsert | undefined
   if (state.kind === 'insert') {
     const assignments = state.assignments!
     // The common insert binds exactly its row values: share the (immutable) array instead of copying.
-    if (state.onConflict?.action === 'update') for (const value of assignments.bindValues) bindValues.push(value)
-    else bindValues = assignments.bindValues as Array<CompiledBindValue>
-    // Inserts of a table mostly share one column set, so their SQL text is built once.
-    sql = cached(table, `insert:${assignments.columns.join('\u0000')}`, () =>
-      assignments.columns.length === 0
-        ? `INSERT INTO ${table.quotedName} DEFAULT VALUES`
-        : `INSERT INTO ${table.quotedName} (${columnList(table, assignments.columns)}) VALUES (${assignments.columns.map(() => '?').join(', ')})`,
-    )
-    sql += compileOnConflict(state, assignments.columns, bindValues)
+    if (state.onConflict?.action === 'update') {
+      for (const value of assignments.bindValues) bindValues.push(value)
+      for (const value of state.onConflict.assignments!.bindValues) bindValues.push(value)
+    } else {
+      bindValues = assignments.bindValues as Array<CompiledBindValue>
+    }
+    const statement = insertStatement(state)
+    sql = statement.sql
+    if (state.returning === undefined) rowInsert = statement.rowInsert
   } else if (state.kind === 'update') {
     sql = `UPDATE ${table.quotedName} SET ${assignmentList(table, state.assignments!, bindValues)}`
     sql += appendWhere(state, bindValues)
@@ -179,7 +225,7 @@ const compileWrite = (state: BuilderState): CompiledQuery => {
           const decodeRow = rowDecoder(table, returning)
           return (rows: ReadonlyArray<SqliteRow>) => rows.map(decodeRow)
         })()
-  return { sql, bindValues, kind: 'write', tableName: table.name, returnsRows: returning !== undefined, decode }
+  return { sql, bindValues, kind: 'write', tableName: table.name, returnsRows: returning !== undefined, decode, rowInsert }
 }
 
 /** Compiles builder state. */

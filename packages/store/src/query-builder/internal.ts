@@ -4,7 +4,7 @@
  */
 export * from './index.js'
 export { compileQuery, isQueryBuilder } from './compile.js'
-export type { CompiledBindValue, CompiledQuery } from './types.js'
+export type { CompiledBindValue, CompiledQuery, RowInsert } from './types.js'
 export { isTableDef } from '../schema/sqlite/table.js'
 export { QueryBuilderTypeId } from './type-id.js'
 export { incrementalRead, MAX_PATCH_ROWIDS, ROWID_COLUMN, sortKeyColumn, storeRead, type IncrementalRead, type StoreRead } from './live-read.js'

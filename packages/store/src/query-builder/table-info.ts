@@ -17,6 +17,8 @@ export interface TableInfo {
   readonly quoted: ReadonlyMap<string, string>
   /** Shape-keyed cache (SQL fragments, decoders). Bounded by the number of distinct query shapes in the app. */
   readonly cache: Map<string, unknown>
+  /** The column lists inserts use, one array per list (see `insertColumns`). */
+  readonly insertColumns: Map<number | string, ReadonlyArray<string>>
 }
 
 /** Builds the table info of a table definition. */
@@ -29,6 +31,7 @@ export const makeTableInfo = (def: AnySqliteTableDef): TableInfo => {
     columnNames,
     quoted: new Map(columnNames.map((name) => [name, quoteIdentifier(name)])),
     cache: new Map(),
+    insertColumns: new Map(),
   }
 }
 
@@ -55,4 +58,24 @@ export const cached = <T>(table: TableInfo, key: string, make: () => T): T => {
     table.cache.set(key, value)
   }
   return value
+}
+
+/**
+ * The names of the columns flagged in `included` (one flag per column, in table order), as one
+ * array per distinct list: compiled SQL is cached by that array's identity.
+ */
+export const insertColumns = (table: TableInfo, included: ReadonlyArray<boolean>): ReadonlyArray<string> => {
+  const key = included.length <= 30 ? bitmask(included) : included.map((flag) => (flag ? '1' : '0')).join('')
+  let columns = table.insertColumns.get(key)
+  if (columns === undefined) {
+    columns = table.columnNames.filter((_, index) => included[index])
+    table.insertColumns.set(key, columns)
+  }
+  return columns
+}
+
+const bitmask = (flags: ReadonlyArray<boolean>): number => {
+  let mask = 0
+  for (let index = 0; index < flags.length; index++) if (flags[index]) mask |= 1 << index
+  return mask
 }

@@ -117,6 +117,23 @@ export interface CompiledQuery<TResult = unknown> {
   readonly returnsRows: boolean
   /** Rows → result (decoded rows, values, a count, one row...). Throws `RowNotFoundError` / `ColumnDecodeError`. */
   readonly decode: (rows: ReadonlyArray<SqliteRow>) => TResult
+  /** Set on inserts that may share a multi-row statement with other inserts of the same shape. */
+  readonly rowInsert?: RowInsert | undefined
+}
+
+/**
+ * The shape of an insert that binds exactly its row's values (no RETURNING, no values in its
+ * conflict clause): its SQL is `head + row + tail`, so inserts of the same shape (the same object,
+ * cached per table, columns and conflict clause) can run as one `head + row, row, … + tail`.
+ */
+export interface RowInsert {
+  /** The single-row statement: `head + row + tail`. */
+  readonly sql: string
+  readonly head: string
+  readonly row: string
+  readonly tail: string
+  /** Bind values per row. */
+  readonly width: number
 }
 
 /** What every query builder has, whatever methods remain. */

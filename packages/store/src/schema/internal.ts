@@ -3,7 +3,7 @@
  * re-exported by the package index.
  */
 export * from './index.js'
-export { decodeEventArgs, encodeEventArgs, isEventDef } from './events.js'
+export { decodeEventArgs, decodeEventArgsJson, encodeEventArgs, isEventDef } from './events.js'
 export { SessionIdSymbol } from './session-id.js'
 export { tableDdl, sqlLiteral } from './sqlite/ddl.js'
 export { isTableDef, makeTableDef } from './sqlite/table.js'

@@ -7,7 +7,8 @@ import { queryDb } from '../live-queries/query-db.js'
 import { RowChangeJournal } from '../live-queries/row-change-journal.js'
 import { trackRunningStore } from '../live-queries/running-stores.js'
 import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
-import { executeWrites, runMaterializer } from '../materializer/materialize-event.js'
+import { makeMaterializerRunner } from '../materializer/materialize-event.js'
+import { QueuedWriteFailure, WriteQueue } from '../materializer/write-queue.js'
 import { readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
 import { makeUnknownEventHandler } from '../leader/unknown-events.js'
@@ -94,6 +95,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly rowChangeJournal = new RowChangeJournal()
   private readonly runtime: QueryRuntime
   private readonly undoLog: UndoLog
+  private readonly writeQueue: WriteQueue
   private readonly sync: SessionSync
   private head: SeqNum
   private currentClientId: string
@@ -113,6 +115,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.head = readStateHead(this.session.sqliteDb)
     this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()])
     this.rowChanges = this.session.sqliteDb.trackRowChanges?.()
+    this.writeQueue = new WriteQueue(this.session.sqliteDb)
     this.runtime = {
       graph: this.graph,
       db: this.session.sqliteDb,
@@ -189,7 +192,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       db.execute('BEGIN')
       inTransaction = true
     }
-    const direct = { beforeWrite: beginTransaction, written }
+    const queue = this.writeQueue
+    const run = makeMaterializerRunner(db, this.schema, { beforeWrite: beginTransaction, flush: () => queue.flush(), written })
     try {
       this.undoLog.beforeWrite(headBefore)
       for (const event of prepared) {
@@ -206,9 +210,9 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           id: seqNumToString(currentSeqNum),
         }
         if (prepared.length > 1) beginTransaction()
-        const writes = runMaterializer(db, this.schema, decoded, direct)
+        const writes = run(decoded)
         if (writes.length > 1) beginTransaction()
-        executeWrites(db, writes, decoded, written)
+        queue.enqueue(writes, decoded, written)
         encodedEvents.push({
           name: event.name,
           args: event.encodedArgs,
@@ -220,11 +224,14 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         })
         head = currentSeqNum
       }
+      queue.flush()
       if (inTransaction) db.execute('COMMIT')
     } catch (cause) {
+      queue.reset()
       if (inTransaction) db.execute('ROLLBACK')
       // Nothing changed: the rows reported before the failure are forgotten.
       this.rowChanges?.drain()
+      if (cause instanceof QueuedWriteFailure) throw new MaterializerError(cause.event.name, cause.event.id, cause.cause)
       throw new MaterializerError(current?.name ?? '?', seqNumToString(currentSeqNum), cause)
     }
     this.head = head

@@ -1,0 +1,147 @@
+/**
+ * A shortcut around Effect's parser for the most common event arguments: a struct of required
+ * strings, finite numbers, booleans, literals and nulls. Their JSON form is the struct itself, so
+ * encoding and decoding only check the fields and copy them, which costs a fraction of running the
+ * schema's parser on every commit and on every event of a replay.
+ */
+import type * as EffectSchema from 'effect/Schema'
+import type * as SchemaAST from 'effect/SchemaAST'
+
+/** The shortcut: each answers `undefined` when it does not apply to a value (use the full codec then). */
+export interface PlainStructCodec {
+  /** Encodes or decodes a value (both are the same copy of the known fields). */
+  readonly copy: (value: unknown) => Record<string, unknown> | undefined
+  /** Decodes stored JSON text: the same as `copy(JSON.parse(json))`, without building the parsed object. */
+  readonly parse: (json: string) => Record<string, unknown> | undefined
+}
+
+interface Field {
+  readonly name: string
+  readonly accepts: (value: unknown) => boolean
+}
+
+/**
+ * The shortcut for `schema` if it is such a struct, else `undefined`. It answers only for values
+ * it copies exactly as Effect's JSON codec would (known fields in schema order, other keys dropped)
+ * and leaves everything else, e.g. NaN (which the JSON codec turns into a string) or invalid
+ * values (whose error the full codec describes), to the full codec.
+ */
+export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | undefined => {
+  const ast = schema.ast
+  if (ast._tag !== 'Objects' || !isPlain(ast) || ast.indexSignatures.length > 0) return undefined
+  const fields: Field[] = []
+  for (const property of ast.propertySignatures) {
+    // A context marks optional or mutable keys and defaults: left to Effect.
+    // `result[name] = …` would set the prototype for this one name.
+    if (typeof property.name !== 'string' || property.name === '__proto__' || !isPlain(property.type) || property.type.context !== undefined) return undefined
+    const accepts = acceptor(property.type)
+    if (accepts === undefined) return undefined
+    fields.push({ name: property.name, accepts })
+  }
+  const copy = (value: unknown): Record<string, unknown> | undefined => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+    const record = value as Record<string, unknown>
+    const result: Record<string, unknown> = {}
+    for (const { name, accepts } of fields) {
+      const field = record[name]
+      if (!accepts(field) || !Object.hasOwn(record, name)) return undefined
+      result[name] = field
+    }
+    return result
+  }
+  const parse = (json: string): Record<string, unknown> | undefined => {
+    const members = parseFlatObject(json)
+    if (members === undefined) return undefined
+    const result: Record<string, unknown> = {}
+    for (const { name, accepts } of fields) {
+      const index = lastKeyIndex(members, name)
+      if (index < 0) return undefined
+      const field = members[index + 1]
+      if (!accepts(field)) return undefined
+      result[name] = field
+    }
+    return result
+  }
+  return { copy, parse }
+}
+
+/** Where `name` is last among the keys of `members` (JSON.parse keeps the last of repeated keys), or -1. */
+const lastKeyIndex = (members: readonly unknown[], name: string): number => {
+  for (let index = members.length - 2; index >= 0; index -= 2) if (members[index] === name) return index
+  return -1
+}
+
+/** Escapes and control characters (never in JSON.stringify's output of plain strings) are left to JSON.parse. */
+const NEEDS_FULL_PARSER = /[\\\u0000-\u001f]/
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
+/**
+ * The members of a JSON object without nested objects or arrays and without whitespace (what
+ * JSON.stringify writes for a plain struct), as `[key, value, key, value, ...]`; `undefined` for
+ * anything else, which JSON.parse then handles (or rejects).
+ */
+const parseFlatObject = (json: string): unknown[] | undefined => {
+  if (json.charCodeAt(0) !== 0x7b /* { */ || NEEDS_FULL_PARSER.test(json)) return undefined
+  const members: unknown[] = []
+  let position = 1
+  if (json.charCodeAt(position) === 0x7d /* } */) return position === json.length - 1 ? members : undefined
+  for (;;) {
+    if (json.charCodeAt(position) !== 0x22 /* " */) return undefined
+    const keyEnd = json.indexOf('"', position + 1)
+    if (keyEnd < 0 || json.charCodeAt(keyEnd + 1) !== 0x3a /* : */) return undefined
+    members.push(json.slice(position + 1, keyEnd))
+    position = keyEnd + 2
+    const first = json.charCodeAt(position)
+    let end: number
+    if (first === 0x22 /* " */) {
+      const close = json.indexOf('"', position + 1)
+      if (close < 0) return undefined
+      members.push(json.slice(position + 1, close))
+      end = close + 1
+    } else {
+      end = position
+      while (end < json.length && json.charCodeAt(end) !== 0x2c /* , */ && json.charCodeAt(end) !== 0x7d /* } */) end++
+      const literal = json.slice(position, end)
+      if (literal === 'true') members.push(true)
+      else if (literal === 'false') members.push(false)
+      else if (literal === 'null') members.push(null)
+      else if (NUMBER.test(literal)) members.push(Number(literal))
+      else return undefined
+    }
+    const next = json.charCodeAt(end)
+    if (next === 0x7d /* } */) return end === json.length - 1 ? members : undefined
+    if (next !== 0x2c /* , */) return undefined
+    position = end + 1
+  }
+}
+
+/** No transformation and no refinement: the value is its own JSON form once its type is checked. */
+const isPlain = (ast: SchemaAST.AST): boolean =>
+  ast.encoding === undefined && ast.checks === undefined && (ast as { encodingChecks?: unknown }).encodingChecks === undefined
+
+const isString = (value: unknown): boolean => typeof value === 'string'
+const isFiniteNumber = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value)
+const isBoolean = (value: unknown): boolean => typeof value === 'boolean'
+const isNull = (value: unknown): boolean => value === null
+
+const acceptor = (ast: SchemaAST.AST): ((value: unknown) => boolean) | undefined => {
+  switch (ast._tag) {
+    case 'String':
+      return isString
+    case 'Number':
+      return isFiniteNumber
+    case 'Boolean':
+      return isBoolean
+    case 'Null':
+      return isNull
+    case 'Literal': {
+      const literal = ast.literal
+      if (typeof literal === 'string' || typeof literal === 'boolean' || (typeof literal === 'number' && Number.isFinite(literal))) {
+        return (value) => value === literal
+      }
+      return undefined
+    }
+    default:
+      return undefined
+  }
+}

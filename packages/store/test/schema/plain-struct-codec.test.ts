@@ -1,0 +1,100 @@
+import * as EffectSchema from 'effect/Schema'
+import { describe, expect, it } from 'vitest'
+import { decodeEventArgs, decodeEventArgsJson, encodeEventArgs } from '../../src/schema/internal.js'
+import { plainStructCodec } from '../../src/schema/plain-struct-codec.js'
+import { Events, Schema } from '../../src/schema/index.js'
+
+// Event arguments of plain structs skip Effect's parser: the results must be Effect's, value for value.
+
+const Plain = Schema.Struct({ s: Schema.String, n: Schema.Number, b: Schema.Boolean, l: Schema.Literal('x'), z: Schema.Null })
+const def = Events.synced({ name: 'v1.Plain', schema: Plain })
+const json = EffectSchema.toCodecJson(Plain)
+const effectEncode = EffectSchema.encodeUnknownSync(json)
+const effectDecode = EffectSchema.decodeUnknownSync(json)
+
+const inherited = Object.assign(Object.create({ z: null }) as object, { s: 'a', n: 1, b: true, l: 'x' })
+const values: unknown[] = [
+  { s: 'a', n: 1, b: true, l: 'x', z: null },
+  { z: null, l: 'x', b: false, n: -0.5, s: '' },
+  { s: 'a', n: 1, b: true, l: 'x', z: null, extra: { deep: 1 } },
+  { s: 'a', n: Number.NaN, b: true, l: 'x', z: null },
+  { s: 'a', n: Number.POSITIVE_INFINITY, b: true, l: 'x', z: null },
+  { s: 'a', n: 'NaN', b: true, l: 'x', z: null },
+  { s: 'a', n: 1, b: true, l: 'y', z: null },
+  { s: 'a', n: 1, b: true, l: 'x' },
+  { s: 'a', n: 1, b: 1, l: 'x', z: null },
+  { s: 'a', n: 1, b: true, l: 'x', z: undefined },
+  inherited,
+  ['a', 1, true, 'x', null],
+  null,
+  'text',
+]
+
+/** `{ value }` or `{ error }` (the message), to compare outcomes. */
+const outcome = (run: () => unknown) => {
+  try {
+    const value = run()
+    return { value, keys: typeof value === 'object' && value !== null ? Object.keys(value) : [] }
+  } catch (error) {
+    return { error: (error as Error).message }
+  }
+}
+
+describe('plain struct codec', () => {
+  it.each(values.map((value, index) => [index, value]))('value %i encodes and decodes exactly as Effect does', (_, value) => {
+    const fast = outcome(() => encodeEventArgs(def, value))
+    const effect = outcome(() => effectEncode(value))
+    expect('error' in fast).toBe('error' in effect)
+    if (!('error' in fast)) expect(fast).toEqual(effect)
+    const fastDecoded = outcome(() => decodeEventArgs(def, value))
+    const effectDecoded = outcome(() => effectDecode(value))
+    expect('error' in fastDecoded).toBe('error' in effectDecoded)
+    if (!('error' in fastDecoded)) expect(fastDecoded).toEqual(effectDecoded)
+  })
+
+  const texts = [
+    '{"s":"a","n":1,"b":true,"l":"x","z":null}',
+    '{"z":null,"l":"x","b":false,"n":-0,"s":""}',
+    '{"s":"é日本 \u{1F600}","n":1.5e-7,"b":true,"l":"x","z":null}',
+    '{"s":"a\\"b","n":1,"b":true,"l":"x","z":null}',
+    '{"s":"a\\u0041","n":1,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":1,"b":true,"l":"x","z":null,"extra":[1,{"a":2}]}',
+    '{"s":"a","n":1,"b":true,"l":"x","z":null,"s":"last"}',
+    '{"l":"x","s":"l","n":2,"b":true,"z":null}',
+    '{"n":"s","s":"n","b":true,"l":"x","z":null}',
+    '{ "s":"a","n":1,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":01,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":1.,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":1e400,"b":true,"l":"x","z":null}',
+    '{"s":"a","n":"NaN","b":true,"l":"x","z":null}',
+    '{"s":"a","n":1,"b":true,"l":"x","z":null}x',
+    '{"s":"a","n":1,"b":true,"l":"x","z":null',
+    '{"s":"a","n":1,"b":tru,"l":"x","z":null}',
+    '{"s":"a\nb","n":1,"b":true,"l":"x","z":null}',
+    '{}',
+    '[]',
+    'null',
+    '',
+  ]
+
+  it.each(texts.map((text, index) => [index, text]))('JSON text %i decodes exactly as JSON.parse + Effect does', (_, text) => {
+    const fast = outcome(() => decodeEventArgsJson(def, text))
+    const effect = outcome(() => effectDecode(JSON.parse(text)))
+    expect('error' in fast).toBe('error' in effect)
+    if ('error' in fast) expect(() => decodeEventArgsJson(def, text)).toThrowError(expect.objectContaining({ _tag: 'EventDecodeError' }))
+    else expect(fast).toEqual(effect)
+  })
+
+  it('applies only to structs of required, untransformed, unrefined primitive fields', () => {
+    expect(plainStructCodec(Plain)).toBeDefined()
+    expect(plainStructCodec(Schema.Struct({}))).toBeDefined()
+    expect(plainStructCodec(Schema.Struct({ d: Schema.Date }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ o: Schema.optional(Schema.String) }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ o: Schema.optionalKey(Schema.String) }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ s: Schema.String.check(Schema.isMinLength(2)) }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ a: Schema.Array(Schema.String) }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ u: Schema.Union([Schema.String, Schema.Number]) }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ n: Schema.NumberFromString }))).toBeUndefined()
+    expect(plainStructCodec(Schema.String)).toBeUndefined()
+  })
+})
