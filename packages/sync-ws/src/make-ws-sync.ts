@@ -30,6 +30,7 @@ import {
   SyncProtocolError,
   SyncServerError,
 } from './errors.js'
+import { networkEvents } from './network-events.js'
 
 /**
  * The part of the WebSocket API `makeWsSync` uses: the browser's `WebSocket`, Node 22's global one
@@ -129,33 +130,6 @@ const resolveOptions = (options: WsSyncOptions): ResolvedOptions => {
 let loadedWs: Promise<WebSocketConstructor> | undefined
 
 /** The global WebSocket, or the `ws` package where there is none (Node 20), imported on first use only. */
-/** The `online` / `offline` events of a browser window or worker; undefined elsewhere (Node). */
-interface NetworkEvents {
-  listen(onOffline: () => void, onOnline: () => void): void
-  stop(onOffline: () => void, onOnline: () => void): void
-}
-
-const networkEvents = (): NetworkEvents | undefined => {
-  const scope = globalThis as {
-    addEventListener?: (type: string, listener: () => void) => void
-    removeEventListener?: (type: string, listener: () => void) => void
-    navigator?: { onLine?: unknown }
-  }
-  const { addEventListener, removeEventListener } = scope
-  if (typeof addEventListener !== 'function' || typeof removeEventListener !== 'function') return undefined
-  if (typeof scope.navigator?.onLine !== 'boolean') return undefined
-  return {
-    listen: (onOffline, onOnline) => {
-      addEventListener.call(scope, 'offline', onOffline)
-      addEventListener.call(scope, 'online', onOnline)
-    },
-    stop: (onOffline, onOnline) => {
-      removeEventListener.call(scope, 'offline', onOffline)
-      removeEventListener.call(scope, 'online', onOnline)
-    },
-  }
-}
-
 const defaultWebSocket = (): Promise<WebSocketConstructor> => {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
   if (global !== undefined) return Promise.resolve(global)

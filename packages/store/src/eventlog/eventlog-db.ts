@@ -164,15 +164,24 @@ export const countEventsAfter = (db: SqliteDb, after: SeqNum): number => {
   return synced + clientOnly
 }
 
+const seqNumOf = (row: EventlogRow): SeqNum => ({
+  global: row.seqNumGlobal,
+  client: row.seqNumClient,
+  rebaseGeneration: row.seqNumRebaseGeneration,
+})
+
+const parentSeqNumOf = (row: EventlogRow): SeqNum => ({
+  global: row.parentSeqNumGlobal,
+  client: row.parentSeqNumClient,
+  rebaseGeneration: row.parentSeqNumRebaseGeneration,
+})
+
+/** A row with its arguments left as JSON text (replay decodes them straight from it). */
 const toStoredEvent = (row: EventlogRow): StoredEvent => ({
   name: row.name,
   argsJson: row.argsJson,
-  seqNum: { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration },
-  parentSeqNum: {
-    global: row.parentSeqNumGlobal,
-    client: row.parentSeqNumClient,
-    rebaseGeneration: row.parentSeqNumRebaseGeneration,
-  },
+  seqNum: seqNumOf(row),
+  parentSeqNum: parentSeqNumOf(row),
   clientId: row.clientId,
   sessionId: row.sessionId,
   timestamp: row.timestamp,
@@ -181,12 +190,8 @@ const toStoredEvent = (row: EventlogRow): StoredEvent => ({
 const toEncodedEvent = (row: EventlogRow): EncodedEvent => ({
   name: row.name,
   args: JSON.parse(row.argsJson) as unknown,
-  seqNum: { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration },
-  parentSeqNum: {
-    global: row.parentSeqNumGlobal,
-    client: row.parentSeqNumClient,
-    rebaseGeneration: row.parentSeqNumRebaseGeneration,
-  },
+  seqNum: seqNumOf(row),
+  parentSeqNum: parentSeqNumOf(row),
   clientId: row.clientId,
   sessionId: row.sessionId,
   timestamp: row.timestamp,
@@ -197,9 +202,7 @@ export const eventlogHead = (db: SqliteDb): SeqNum => {
   const row = db.select<EventlogRow>(
     'SELECT * FROM eventlog ORDER BY seqNumGlobal DESC, seqNumClient DESC LIMIT 1',
   )[0]
-  return row === undefined
-    ? ROOT_SEQ_NUM
-    : { global: row.seqNumGlobal, client: row.seqNumClient, rebaseGeneration: row.seqNumRebaseGeneration }
+  return row === undefined ? ROOT_SEQ_NUM : seqNumOf(row)
 }
 
 /** How many events the eventlog holds and its head, for `syncState` debugging views. */
