@@ -1,5 +1,5 @@
 import type { LiveStoreSchema } from '@cairn/store'
-import type { BootStatus } from '@cairn/store/adapter'
+import type { BootStatus, EncodedEvent } from '@cairn/store/adapter'
 import { ERROR_CLASSES } from './error-classes.js'
 import { InvalidAdapterOptionsError, LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from './errors.js'
 import { parse, PROTOCOL_VERSION, reviveError, schemaFingerprint, type FromWorker, type LeaderStorage, type ToWorker } from './protocol.js'
@@ -24,6 +24,8 @@ export interface LeadershipOptions {
   readonly resetPersistence: boolean
   readonly syncPayload: unknown
   readonly onBootStatus: (status: BootStatus) => void
+  /** What previous leader tabs left unwritten (./unwritten-events.ts): the new leader writes it first. */
+  readonly takeUnwritten: () => { readonly batches: readonly (readonly EncodedEvent[])[]; readonly forget: () => void }
   /** This tab won the election but could not start the leader. */
   readonly onFailure: (error: Error) => void
 }
@@ -137,6 +139,7 @@ export class Leadership {
         READY_TIMEOUT_MS,
       )
       let isStarted = false
+      let unwritten: ReturnType<LeadershipOptions['takeUnwritten']> | undefined
       worker.onerror = (event) => {
         event.preventDefault()
         if (isStarted) {
@@ -165,8 +168,10 @@ export class Leadership {
             const mismatch = compareSchemas(schemaFingerprint(schema), message.schema)
             if (mismatch !== undefined) return reject(mismatch)
             const { storeId, storage, resetPersistence, syncPayload } = this.#options
+            // Read as late as possible: a page that went away just now has kept its events by then.
+            unwritten = this.#options.takeUnwritten()
             try {
-              worker.postMessage({ v, type: 'start', storeId, storage, resetPersistence, syncPayload } satisfies ToWorker)
+              worker.postMessage({ v, type: 'start', storeId, storage, resetPersistence, syncPayload, unwritten: unwritten.batches } satisfies ToWorker)
             } catch (cause) {
               reject(new InvalidAdapterOptionsError(`syncPayload must be structured-cloneable to reach the leader worker: ${describe(cause)}`, { cause }))
             }
@@ -176,6 +181,10 @@ export class Leadership {
             return onBootStatus(message.status)
           case 'started':
             isStarted = true
+            if (message.restored !== null) unwritten?.forget()
+            if (message.restored !== null && message.restored > 0) {
+              console.info(`[cairn] store "${this.#options.storeId}": wrote ${message.restored} events that a page committed but had not written before it went away.`)
+            }
             return resolve()
           case 'failed':
             return reject(reviveError(message.error, ERROR_CLASSES))

@@ -5,6 +5,7 @@ import { makeInMemorySession } from './in-memory-adapter.js'
 import { Leadership, type WorkerConstructor } from './leadership.js'
 import { parse, PROTOCOL_VERSION, type FromShared, type LeaderStorage, type ToSessions, type ToShared } from './protocol.js'
 import { SessionChannel } from './session-channel.js'
+import { forgetUnwritten, keepUnwritten, takeUnwritten } from './unwritten-events.js'
 
 export type { WorkerConstructor } from './leadership.js'
 
@@ -41,7 +42,9 @@ const DIRECTORY = /^(?!\.{1,2}(?:\/|$))[\w.-]+(?:\/(?!\.{1,2}(?:\/|$))[\w.-]+)*$
  * The adapter for browsers. Each tab commits and queries synchronously on its own in-memory SQLite;
  * one tab's dedicated worker (the leader, elected with Web Locks) keeps the store in OPFS and writes
  * every tab's events; the shared worker connects the tabs to it. When the leader tab closes, another
- * tab's worker takes over and the tabs re-send what was not yet written. A tab boots from a copy of
+ * tab's worker takes over and the tabs re-send what was not yet written; the leader tab's own last
+ * commits, which its worker may not have written when the page went away (a reload right after
+ * typing), are kept in localStorage on `pagehide` and written first by the next leader. A tab boots from a copy of
  * the leader's state (no replay), and sessionStorage keeps a tab's session id across reloads.
  *
  * Fallbacks: where `SharedWorker` is missing (Android browsers) the tab runs its own leader
@@ -95,20 +98,33 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
     resetPersistence: options.resetPersistence === true,
     syncPayload: args.syncPayload,
     onBootStatus: args.onBootStatus,
+    takeUnwritten: () => takeUnwritten(key),
     onFailure: (error) => {
       console.error(`[cairn] store "${args.storeId}": the leader worker of this tab failed:`, error)
       channel.fail(error)
     },
   })
   const leave = (): void => shared?.port.postMessage({ v, type: 'bye', key, connection } satisfies ToShared)
+  /** Whether this tab's worker leads: it ends with the page, so what it has not written is kept for the next leader. */
+  let leading = false
+  const keep = (): void => {
+    if (leading) keepUnwritten(key, sessionId, channel.unwritten())
+  }
+  const resume = (event: PageTransitionEvent): void => {
+    if (event.persisted) forgetUnwritten(key, sessionId)
+  }
   const end = async (): Promise<void> => {
     releaseSessionId()
     channel.close()
     leave()
     removeEventListener('pagehide', leave)
+    removeEventListener('pagehide', keep)
+    removeEventListener('pageshow', resume)
     await leadership.stop()
   }
   const channel = new SessionChannel(end)
+  addEventListener('pagehide', keep)
+  addEventListener('pageshow', resume)
 
   if (typeof SharedWorker === 'function') {
     shared = new options.sharedWorker({ name: 'cairn' })
@@ -121,7 +137,10 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
     port.start()
     port.postMessage({ v, type: 'session', key, connection } satisfies ToShared)
     addEventListener('pagehide', leave)
-    leadership.campaign((sessions) => port.postMessage({ v, type: 'leader', key, port: sessions } satisfies ToShared, [sessions]))
+    leadership.campaign((sessions) => {
+      leading = true
+      port.postMessage({ v, type: 'leader', key, port: sessions } satisfies ToShared, [sessions])
+    })
   } else {
     const sessions = await leadership.tryLead()
     if (sessions === undefined) {
@@ -129,8 +148,11 @@ const bootSession = async (options: PersistedAdapterOptions, storage: LeaderStor
         `[cairn] store "${args.storeId}": another tab holds this store and this browser has no SharedWorker to reach it, ` +
           `so this tab keeps its data in memory only (it is lost on reload). Close the other tab to persist here.`,
       )
+      removeEventListener('pagehide', keep)
+      removeEventListener('pageshow', resume)
       return makeInMemorySession(args, undefined, sessionId)
     }
+    leading = true
     const channelToLeader = new MessageChannel()
     sessions.postMessage({ v, type: 'session', port: channelToLeader.port1 } satisfies ToSessions, [channelToLeader.port1])
     channel.attach(channelToLeader.port2)

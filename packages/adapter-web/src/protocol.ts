@@ -6,8 +6,9 @@
  *
  *   tab ↔ its leader worker (`worker.postMessage`), only in the tab that holds the leader lock:
  *     worker → tab   ready { schema }                      makeWorker was called; the tab compares schemas
- *     tab → worker   start { storeId, storage, resetPersistence, syncPayload }
- *     worker → tab   bootStatus { status }* then started { storageMode, warning } | failed { error }
+ *     tab → worker   start { storeId, storage, resetPersistence, syncPayload, unwritten }
+ *                                                         unwritten: what the previous leader tab left unwritten
+ *     worker → tab   bootStatus { status }* then started { storageMode, warning, restored } | failed { error }
  *     tab → worker   sessions { port }                     a port on which `session { port }` messages arrive
  *     worker → tab   log { level, message, error }*        for the leader tab's console
  *     tab → worker   stop                                  write, close, release OPFS; answered by stopped
@@ -100,6 +101,8 @@ export type ToWorker =
       readonly storage: LeaderStorage
       readonly resetPersistence: boolean
       readonly syncPayload: unknown
+      /** Batches the previous leader tab had not written when its page went away (see ./unwritten-events.ts). */
+      readonly unwritten: readonly (readonly EncodedEvent[])[]
     })
   | (V & { readonly type: 'sessions'; readonly port: MessagePort })
   | (V & { readonly type: 'stop' })
@@ -110,7 +113,13 @@ export type ToWorker =
 export type FromWorker =
   | (V & { readonly type: 'ready'; readonly schema: SchemaFingerprint })
   | (V & { readonly type: 'bootStatus'; readonly status: BootStatus })
-  | (V & { readonly type: 'started'; readonly storageMode: 'in-memory' | 'persisted'; readonly warning: string | null })
+  | (V & {
+      readonly type: 'started'
+      readonly storageMode: 'in-memory' | 'persisted'
+      readonly warning: string | null
+      /** How many of the `unwritten` events it wrote (the others were there already); `null` when writing them failed. */
+      readonly restored: number | null
+    })
   | (V & { readonly type: 'failed'; readonly error: SerializedError })
   | (V & { readonly type: 'stopped' })
   | LogMessage

@@ -124,6 +124,18 @@ export class SessionChannel {
     this.#pending.clear()
   }
 
+  /**
+   * The events pushed that the leader has not confirmed as written, by batch. Batches of an earlier
+   * epoch are left out: the session rebased every event of theirs the leader did not take and pushed
+   * it again at the later epoch.
+   */
+  unwritten(): EncodedEvent[][] {
+    const batches = [...this.#unconfirmed.values()]
+    if (this.#unsent !== undefined) batches.push(this.#unsent)
+    const epoch = Math.max(...batches.map((batch) => batch.epoch))
+    return batches.filter((batch) => batch.epoch === epoch).map((batch) => [...batch.events])
+  }
+
   /** Stops talking to the leader. */
   close(): void {
     this.#port?.close()

@@ -9,6 +9,7 @@ import { InvalidAdapterOptionsError, LeaderProtocolError } from './errors.js'
 import { parse, PROTOCOL_VERSION, schemaFingerprint, serializeError, type FromWorker, type ToSessions, type ToWorker } from './protocol.js'
 import { LeaderHost } from './worker/leader-host.js'
 import { openLeader } from './worker/open-leader.js'
+import { restoreUnwritten } from './worker/restore-unwritten.js'
 
 /** Options of `makeWorker`. */
 export interface MakeWorkerOptions {
@@ -70,7 +71,7 @@ const serve = (scope: DedicatedWorkerScope, schema: LiveStoreSchema, sync: SyncO
     switch (message.type) {
       case 'start': {
         if (host !== undefined) return log.error('[cairn] the leader worker was started twice; ignored.', new LeaderProtocolError('start twice'))
-        host = openLeader(
+        const starting = openLeader(
           message.storage,
           {
             schema,
@@ -82,6 +83,12 @@ const serve = (scope: DedicatedWorkerScope, schema: LiveStoreSchema, sync: SyncO
           },
           log,
         ).then(async (opened) => {
+          let restored: number | null = null
+          try {
+            restored = await restoreUnwritten(opened.leader, opened.eventlogDb, message.unwritten)
+          } catch (error) {
+            log.error('[cairn] the leader worker could not write the events the previous page left unwritten; they are kept for the next start:', error)
+          }
           try {
             await opened.leader.initialSync((done, total) => post({ v, type: 'bootStatus', status: { stage: 'syncing', progress: { done, total } } }))
           } catch (error) {
@@ -89,10 +96,13 @@ const serve = (scope: DedicatedWorkerScope, schema: LiveStoreSchema, sync: SyncO
             opened.release()
             throw error
           }
-          return new LeaderHost(opened)
+          return { host: new LeaderHost(opened), restored }
         })
-        host.then(
-          (started) => post({ v, type: 'started', storageMode: started.storageMode, warning: started.warning }),
+        host = starting.then((started) => started.host)
+        // A failed start is reported below, as `failed`.
+        host.catch(() => {})
+        starting.then(
+          ({ host: started, restored }) => post({ v, type: 'started', storageMode: started.storageMode, warning: started.warning, restored }),
           (error: unknown) => post({ v, type: 'failed', error: serializeError(error) }),
         )
         return

@@ -1,7 +1,8 @@
-import { compareSeqNum, eventlogHead, readEvents, readStateHead, ROOT_SEQ_NUM, type EncodedEvent, type LeaderMessage, type SeqNum } from '@cairn/store/adapter'
+import { readEvents, readStateHead, ROOT_SEQ_NUM, type EncodedEvent, type LeaderMessage, type SeqNum } from '@cairn/store/adapter'
 import { LeaderProtocolError } from '../errors.js'
 import { parse, PROTOCOL_VERSION, serializeError, type FromLeader, type Hello, type LeaderMethod, type ToLeader } from '../protocol.js'
 import type { OpenedLeader } from './open-leader.js'
+import { dropStored } from './stored-events.js'
 
 const v = PROTOCOL_VERSION
 
@@ -85,28 +86,11 @@ export class LeaderHost {
   #push(port: MessagePort, batch: number, events: readonly EncodedEvent[], epoch: number): void {
     if (this.#closed !== undefined) return
     const { leader } = this.#opened
-    const fresh = this.#dropStored(events)
+    const fresh = dropStored(this.#opened.eventlogDb, events)
     if (fresh.length > 0) leader.push(fresh, epoch)
     // A failed write is reported by the leader's log and by the session's next flush: confirm all the same.
     const written = (): void => post(port, { v, type: 'written', batch })
     leader.flush().then(written, written)
-  }
-
-  /** The events the eventlog does not hold yet (a re-sent batch may be there in part or in full). */
-  #dropStored(events: readonly EncodedEvent[]): readonly EncodedEvent[] {
-    const head = eventlogHead(this.#opened.eventlogDb)
-    let stored = 0
-    while (stored < events.length && compareSeqNum(events[stored]!.seqNum, head) <= 0 && this.#isStored(events[stored]!)) stored++
-    return stored === 0 ? events : events.slice(stored)
-  }
-
-  /** Whether the eventlog holds this very event (same place, generation and session). */
-  #isStored(event: EncodedEvent): boolean {
-    const row = this.#opened.eventlogDb.select<{ sessionId: string; g: number }>(
-      'SELECT sessionId, seqNumRebaseGeneration AS g FROM eventlog WHERE seqNumGlobal = ? AND seqNumClient = ?',
-      [event.seqNum.global, event.seqNum.client],
-    )[0]
-    return row?.sessionId === event.sessionId && row.g === event.seqNum.rebaseGeneration
   }
 
   /**

@@ -14,11 +14,12 @@ export type {
   LeaderThread,
 } from './adapter.js'
 export type { EncodedEvent } from '../eventlog/event.js'
-export { ROOT_SEQ_NUM, compareSeqNum, nextSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
+export { ROOT_SEQ_NUM, compareSeqNum, nextSeqNum, sameSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
 export { appendEvents, countEventsAfter, eventlogHead, initializeEventlogDb, readEvents } from '../eventlog/eventlog-db.js'
 export { initializeStateDb, readStateHead, readUndoSegments, type UndoSegment } from '../materializer/state-db.js'
 export { consoleLeaderLog, makeLeader, type Leader, type LeaderLog, type LeaderOptions } from '../leader/leader.js'
 export type { SyncOptions } from '../sync/sync-options.js'
+export { renumber } from '../sync/merge.js'
 export { makeUnknownEventHandler } from '../leader/unknown-events.js'
 export { replayEventlog, type ReplayOptions } from '../materializer/replay.js'
 export { STORAGE_FORMAT_VERSION } from '../materializer/state-db.js'

@@ -21,6 +21,10 @@ export const nextSeqNum = (head: SeqNum, clientOnly: boolean): SeqNum =>
 /** Orders by position in the log (`global`, then `client`); rebase generation does not move an event. */
 export const compareSeqNum = (a: SeqNum, b: SeqNum): number => a.global - b.global || a.client - b.client
 
+/** The same event position and rebase generation (a parent check: a rebased event is another event). */
+export const sameSeqNum = (a: SeqNum, b: SeqNum): boolean =>
+  a.global === b.global && a.client === b.client && a.rebaseGeneration === b.rebaseGeneration
+
 /** Printed as `e12`, `e12.3`, `e12r2`, `e12.3r2`. */
 export const seqNumToString = (seqNum: SeqNum): string =>
   `e${seqNum.global}${seqNum.client > 0 ? `.${seqNum.client}` : ''}${

@@ -11,7 +11,7 @@ import {
   readEventsBetween,
   writeEventlogMeta,
 } from '../eventlog/eventlog-db.js'
-import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
+import { compareSeqNum, ROOT_SEQ_NUM, sameSeqNum, type SeqNum } from '../eventlog/seq-num.js'
 import { pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
 import { materializeStoredEvents } from '../materializer/replay.js'
 import { oldestUndoPoint, readStateHead } from '../materializer/state-db.js'
@@ -368,9 +368,6 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     },
   }
 }
-
-const sameSeqNum = (a: SeqNum, b: SeqNum): boolean =>
-  a.global === b.global && a.client === b.client && a.rebaseGeneration === b.rebaseGeneration
 
 const readOrCreateMeta = (db: SqliteDb, key: string, create: () => string): string => {
   const existing = readEventlogMeta(db, key)

@@ -1,0 +1,21 @@
+import { compareSeqNum, eventlogHead, type EncodedEvent, type SqliteDb } from '@cairn/store/adapter'
+
+/**
+ * The events the eventlog does not hold yet, from a batch that may have been written before in part
+ * or in full (re-sent to a new leader, or restored after a page went away): its stored prefix is dropped.
+ */
+export const dropStored = (eventlogDb: SqliteDb, events: readonly EncodedEvent[]): readonly EncodedEvent[] => {
+  const head = eventlogHead(eventlogDb)
+  let stored = 0
+  while (stored < events.length && compareSeqNum(events[stored]!.seqNum, head) <= 0 && isStored(eventlogDb, events[stored]!)) stored++
+  return stored === 0 ? events : events.slice(stored)
+}
+
+/** Whether the eventlog holds this very event (same place, generation and session). */
+const isStored = (eventlogDb: SqliteDb, event: EncodedEvent): boolean => {
+  const row = eventlogDb.select<{ sessionId: string; g: number }>(
+    'SELECT sessionId, seqNumRebaseGeneration AS g FROM eventlog WHERE seqNumGlobal = ? AND seqNumClient = ?',
+    [event.seqNum.global, event.seqNum.client],
+  )[0]
+  return row?.sessionId === event.sessionId && row.g === event.seqNum.rebaseGeneration
+}
