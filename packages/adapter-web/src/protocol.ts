@@ -1,5 +1,5 @@
 /**
- * The messages between a tab, the shared worker and the leader worker, version 1. Every message is a
+ * The messages between a tab, the shared worker and the leader worker, version 2. Every message is a
  * plain object `{ v: 1, type, ... }` sent with `postMessage` (structured clone, ports transferred).
  *
  * Three conversations:
@@ -24,7 +24,10 @@
  *     session → leader  hello { id, sessionId, resume }    answered by result { id, value: Hello }, then
  *                                                         message { advance } with the events after the
  *                                                         session's state (resume: null, booting) or
- *                                                         after `resume` (a new leader); from then on the
+ *                                                         after `resume.head` (a new leader), or
+ *                                                         message { rewind } to `resume.confirmed` when
+ *                                                         the eventlog no longer holds that head (a
+ *                                                         rebase the session missed); from then on the
  *                                                         session gets every message of the leader
  *     session → leader  push { batch, events, epoch }      the events one tick committed, in order
  *     leader → session  written { batch }                  batches up to `batch` are handled
@@ -45,7 +48,7 @@ import { CairnError } from '@cairn/store'
 import { LeaderProtocolError } from './errors.js'
 
 /** The version every side must speak. Bump it on any incompatible change to the messages below. */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 type V = { readonly v: typeof PROTOCOL_VERSION }
 
@@ -77,6 +80,17 @@ export interface Hello {
   readonly recentEvents: readonly EncodedEvent[]
   /** The head of `state` (or the `resume` head): the catch-up that follows starts after it. */
   readonly head: SeqNum
+}
+
+/**
+ * Where a session stands when it resumes with a new leader: the last head the previous leader told
+ * it of, the session of that head's event (`null` when it does not know it), and the backend's
+ * confirmed head as it last heard (never rebased, so it can always roll back to there).
+ */
+export interface Resume {
+  readonly head: SeqNum
+  readonly headSessionId: string | null
+  readonly confirmed: SeqNum
 }
 
 /** The requests a session makes, named after the `LeaderThread` methods. */
@@ -138,7 +152,7 @@ export type ToSessions = V & { readonly type: 'session'; readonly port: MessageP
 
 /** Session → leader. */
 export type ToLeader =
-  | (V & { readonly type: 'hello'; readonly id: number; readonly sessionId: string; readonly resume: SeqNum | null })
+  | (V & { readonly type: 'hello'; readonly id: number; readonly sessionId: string; readonly resume: Resume | null })
   | (V & { readonly type: 'push'; readonly batch: number; readonly events: readonly EncodedEvent[]; readonly epoch: number })
   | (V & { readonly type: 'request'; readonly id: number; readonly method: LeaderMethod })
   | (V & { readonly type: 'syncPayload'; readonly id: number; readonly payload: unknown })

@@ -1,7 +1,7 @@
-import type { EncodedEvent, LeaderMessage, LeaderSyncState, LeaderThread, SeqNum } from '@cairn/store/adapter'
+import { ROOT_SEQ_NUM, type EncodedEvent, type LeaderMessage, type LeaderSyncState, type LeaderThread, type SeqNum } from '@cairn/store/adapter'
 import { ERROR_CLASSES } from './error-classes.js'
 import { LeaderProtocolError } from './errors.js'
-import { parse, PROTOCOL_VERSION, reviveError, type FromLeader, type Hello, type LeaderMethod, type ResultOf, type ToLeader } from './protocol.js'
+import { parse, PROTOCOL_VERSION, reviveError, type FromLeader, type Hello, type LeaderMethod, type Resume, type ResultOf, type ToLeader } from './protocol.js'
 
 const v = PROTOCOL_VERSION
 
@@ -26,6 +26,8 @@ export class SessionChannel {
   #port: MessagePort | undefined
   /** The leader's head as its messages told it; set once booted. */
   #head: SeqNum | undefined
+  /** The session of the head's event, when a message named it. */
+  #headSessionId: string | null = null
   /** Pushes not yet sent (batched per task), and sent ones the leader has not confirmed, by batch. */
   #unsent: PushMessage | undefined
   readonly #unconfirmed = new Map<number, PushMessage>()
@@ -105,7 +107,12 @@ export class SessionChannel {
     }
     if (this.#head !== undefined) {
       // Resuming with a new leader: its catch-up comes before anything re-sent is answered.
-      this.#send<'hello'>((id) => ({ v, type: 'hello', id, sessionId: this.#sessionId, resume: this.#head! })).catch((error: unknown) =>
+      const resume: Resume = {
+        head: this.#head,
+        headSessionId: this.#headSessionId,
+        confirmed: this.#lastStatus?._tag === 'sync-status' ? this.#lastStatus.status.confirmedHead : ROOT_SEQ_NUM,
+      }
+      this.#send<'hello'>((id) => ({ v, type: 'hello', id, sessionId: this.#sessionId, resume })).catch((error: unknown) =>
         console.error('[cairn] this tab could not reconnect to the new leader:', error),
       )
     }
@@ -207,11 +214,16 @@ export class SessionChannel {
   }
 
   #deliver(message: LeaderMessage): void {
-    if (message._tag === 'advance' && message.events.length > 0) this.#head = message.events.at(-1)!.seqNum
-    else if (message._tag === 'rewind') this.#head = message.events.at(-1)?.seqNum ?? message.to
+    if (message._tag === 'advance' && message.events.length > 0) this.#setHead(message.events.at(-1)!.seqNum, message.events.at(-1)!.sessionId)
+    else if (message._tag === 'rewind') this.#setHead(message.events.at(-1)?.seqNum ?? message.to, message.events.at(-1)?.sessionId ?? null)
     else if (message._tag === 'sync-status') this.#lastStatus = message
     if (this.#listeners.size === 0) this.#buffered.push(message)
     for (const listener of this.#listeners) listener(message)
+  }
+
+  #setHead(head: SeqNum, sessionId: string | null): void {
+    this.#head = head
+    this.#headSessionId = sessionId
   }
 
   #settle(id: number): Pending | undefined {

@@ -1,8 +1,8 @@
-import { readEvents, readStateHead, ROOT_SEQ_NUM, type EncodedEvent, type LeaderMessage, type SeqNum } from '@cairn/store/adapter'
+import { compareSeqNum, readEvents, readStateHead, ROOT_SEQ_NUM, type EncodedEvent, type LeaderMessage } from '@cairn/store/adapter'
 import { LeaderProtocolError } from '../errors.js'
-import { parse, PROTOCOL_VERSION, serializeError, type FromLeader, type Hello, type LeaderMethod, type ToLeader } from '../protocol.js'
+import { parse, PROTOCOL_VERSION, serializeError, type FromLeader, type Hello, type LeaderMethod, type Resume, type ToLeader } from '../protocol.js'
 import type { OpenedLeader } from './open-leader.js'
-import { dropStored } from './stored-events.js'
+import { dropStored, holdsEvent } from './stored-events.js'
 
 const v = PROTOCOL_VERSION
 
@@ -95,9 +95,11 @@ export class LeaderHost {
 
   /**
    * Boot (`resume` null): the leader's state after writing what is queued, plus the events after it.
-   * Resume: the events after `resume`. Either way the session gets every later message.
+   * Resume: the events after `resume.head`; when the eventlog no longer holds that head (the
+   * previous leader rebased and its tab went away before the session heard of it), a rewind to the
+   * session's confirmed head with every event after it. Either way the session gets every later message.
    */
-  async #hello(port: MessagePort, id: number, resume: SeqNum | null): Promise<void> {
+  async #hello(port: MessagePort, id: number, resume: Resume | null): Promise<void> {
     const { leader, storageMode, warning, stateDb, eventlogDb } = this.#opened
     try {
       if (this.#closed !== undefined) throw new LeaderProtocolError('The leader of this store has shut down (its tab stopped the store or reset it).')
@@ -114,13 +116,29 @@ export class LeaderHost {
       const head = state === undefined ? ROOT_SEQ_NUM : readStateHead(stateDb)
       hello = { clientId: leader.clientId, storageMode, warning, state: state ?? null, recentEvents, head }
     } else {
-      hello = { clientId: leader.clientId, storageMode, warning, state: null, recentEvents: [], head: resume }
+      hello = { clientId: leader.clientId, storageMode, warning, state: null, recentEvents: [], head: resume.head }
     }
-    const catchUp = readEvents(eventlogDb, hello.head)
     post(port, { v, type: 'result', id, value: hello }, hello.state === null ? [] : [hello.state.buffer])
-    if (this.#status !== undefined) post(port, { v, type: 'message', message: this.#status })
-    if (catchUp.length > 0) post(port, { v, type: 'message', message: { _tag: 'advance', events: catchUp } })
+    // The rewind goes before the status: a newer confirmed head would let the session drop the undo records it needs.
+    if (resume !== null && !this.#holdsHead(resume)) {
+      post(port, { v, type: 'message', message: { _tag: 'rewind', to: resume.confirmed, events: readEvents(eventlogDb, resume.confirmed) } })
+      if (this.#status !== undefined) post(port, { v, type: 'message', message: this.#status })
+    } else {
+      const catchUp = readEvents(eventlogDb, hello.head)
+      if (this.#status !== undefined) post(port, { v, type: 'message', message: this.#status })
+      if (catchUp.length > 0) post(port, { v, type: 'message', message: { _tag: 'advance', events: catchUp } })
+    }
     this.#sessions.add(port)
+  }
+
+  /**
+   * Whether the session's head is still in the eventlog as the session knew it. Only a rebase on
+   * the backend's events rewrites the eventlog, so without sync it always is.
+   */
+  #holdsHead({ head, headSessionId }: Resume): boolean {
+    if (this.#status?._tag === 'sync-status' && this.#status.status.connection === 'off') return true
+    if (compareSeqNum(head, ROOT_SEQ_NUM) === 0) return true
+    return headSessionId !== null && holdsEvent(this.#opened.eventlogDb, head, headSessionId)
   }
 
   async #request(port: MessagePort, method: LeaderMethod): Promise<Answer> {

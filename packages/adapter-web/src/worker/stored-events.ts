@@ -1,4 +1,4 @@
-import { compareSeqNum, eventlogHead, type EncodedEvent, type SqliteDb } from '@cairn/store/adapter'
+import { compareSeqNum, eventlogHead, type EncodedEvent, type SeqNum, type SqliteDb } from '@cairn/store/adapter'
 
 /**
  * The events the eventlog does not hold yet, from a batch that may have been written before in part
@@ -12,10 +12,13 @@ export const dropStored = (eventlogDb: SqliteDb, events: readonly EncodedEvent[]
 }
 
 /** Whether the eventlog holds this very event (same place, generation and session). */
-const isStored = (eventlogDb: SqliteDb, event: EncodedEvent): boolean => {
+const isStored = (eventlogDb: SqliteDb, event: EncodedEvent): boolean => holdsEvent(eventlogDb, event.seqNum, event.sessionId)
+
+/** Whether the eventlog holds, at `seqNum`'s place and generation, an event of the session `sessionId`. */
+export const holdsEvent = (eventlogDb: SqliteDb, seqNum: SeqNum, sessionId: string): boolean => {
   const row = eventlogDb.select<{ sessionId: string; g: number }>(
     'SELECT sessionId, seqNumRebaseGeneration AS g FROM eventlog WHERE seqNumGlobal = ? AND seqNumClient = ?',
-    [event.seqNum.global, event.seqNum.client],
+    [seqNum.global, seqNum.client],
   )[0]
-  return row?.sessionId === event.sessionId && row.g === event.seqNum.rebaseGeneration
+  return row?.sessionId === sessionId && row.g === seqNum.rebaseGeneration
 }
