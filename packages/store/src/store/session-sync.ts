@@ -66,7 +66,12 @@ export class SessionSync {
   #leaderHead: SeqNum
   /** Events this session committed that the leader has not echoed yet, in order. */
   #pending: EncodedEvent[] = []
-  #epoch = 0
+  /**
+   * Starts at the clock, not 0: a reloaded tab is the same session (same id) to a leader that lives
+   * on, which refuses the session's pushes below the last epoch it refused, and a page cannot rebase
+   * more than once per millisecond of its life.
+   */
+  #epoch = Date.now()
   /** Every event in the session's state after the start of its oldest undo segment. */
   #history: EncodedEvent[]
   /** The closed undo segments in the state database (`__cairn_undo`), oldest first. */
