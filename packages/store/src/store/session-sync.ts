@@ -77,6 +77,11 @@ export class SessionSync {
   /** The closed undo segments in the state database (`__cairn_undo`), oldest first. */
   #segments: { readonly after: SeqNum; readonly upTo: SeqNum }[]
   #status: LeaderSyncStatus
+  /** Events this session committed, all told, and how many times it pushed. */
+  #committedCount = 0
+  #pushCount = 0
+  /** Flushes waiting for the leader's next message (it makes the session push its dropped events again). */
+  #messageWaiters: { readonly resolve: () => void; readonly reject: (error: unknown) => void }[] = []
   #ownCommitted = 0
   #ownConfirmed = 0
   #confirmationWaiters: { readonly target: number; readonly resolve: () => void; readonly reject: (error: unknown) => void }[] = []
@@ -100,8 +105,24 @@ export class SessionSync {
       this.#history.push(event)
       if (event.seqNum.client === 0) this.#ownCommitted++
     }
-    this.#host.leader.push(events, this.#epoch)
+    this.#committedCount += events.length
+    this.#push(events)
     if (this.#statusListeners.size > 0) this.#reportStatus()
+  }
+
+  /**
+   * Resolves once the leader has written every event this session committed so far. The leader
+   * drops a push when other events came first; the session rebases it once it hears of them and
+   * pushes it again, so one leader flush is not always enough.
+   */
+  async flush(): Promise<void> {
+    const target = this.#committedCount
+    for (;;) {
+      const pushes = this.#pushCount
+      await this.#host.leader.flush()
+      if (this.#committedCount - this.#pending.length >= target) return
+      if (this.#pushCount === pushes) await new Promise<void>((resolve, reject) => this.#messageWaiters.push({ resolve, reject }))
+    }
   }
 
   status(): SyncStatus {
@@ -133,6 +154,8 @@ export class SessionSync {
     this.#statusListeners.clear()
     for (const waiter of this.#confirmationWaiters) waiter.reject(error)
     this.#confirmationWaiters = []
+    for (const waiter of this.#messageWaiters) waiter.reject(error)
+    this.#messageWaiters = []
   }
 
   #unavailable(): SyncUnavailableError | undefined {
@@ -150,6 +173,14 @@ export class SessionSync {
       // The session can no longer follow the leader: stop rather than show a state that diverges.
       this.#host.shutdown(`applying the leader's events failed: ${error instanceof Error ? error.message : String(error)}`)
     }
+    const waiters = this.#messageWaiters
+    this.#messageWaiters = []
+    for (const waiter of waiters) waiter.resolve()
+  }
+
+  #push(events: readonly EncodedEvent[]): void {
+    this.#pushCount++
+    this.#host.leader.push(events, this.#epoch)
   }
 
   #handle(message: LeaderMessage): void {
@@ -234,7 +265,7 @@ export class SessionSync {
     this.#pending = rebased
     if (rebased.length > 0) {
       this.#epoch++
-      this.#host.leader.push(rebased, this.#epoch)
+      this.#push(rebased)
     }
     this.#host.refresh('all')
   }

@@ -371,9 +371,12 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     await this.session.leader.updateSyncPayload(payload)
   }
 
-  /** Resolves once every event committed so far is written by the leader (durable on persisted adapters). */
+  /**
+   * Resolves once every event committed so far is written by the leader (durable on persisted
+   * adapters), including events the leader first dropped because another tab's came first.
+   */
   async flush(): Promise<void> {
-    await this.session.leader.flush()
+    await this.sync.flush()
   }
 
   /**
