@@ -21,7 +21,7 @@ export interface PreparedStatement {
 
 /** Prepares exactly one statement, recording the tables it reads and writes. */
 export function prepareStatement(runtime: SqliteRuntime, db: number, sql: string): PreparedStatement {
-  const { raw, memory, capi } = runtime
+  const { raw, memory } = runtime
   const length = memory.writeText(sql)
   const start = memory.scratch
   const statementSlot = memory.outSlot(0)
@@ -58,13 +58,14 @@ export function prepareStatement(runtime: SqliteRuntime, db: number, sql: string
   const columnNames: string[] = []
   const columnCount = raw.sqlite3_column_count(pointer)
   for (let column = 0; column < columnCount; column++) {
-    columnNames.push(capi.sqlite3_column_name(pointer, column))
+    columnNames.push(memory.cstringAt(raw.sqlite3_column_name(pointer, column)))
   }
   const parameterNames: (string | null)[] = []
   const parameterIndexes = new Map<string, number>()
   const parameterCount = raw.sqlite3_bind_parameter_count(pointer)
   for (let index = 1; index <= parameterCount; index++) {
-    const name = capi.sqlite3_bind_parameter_name(pointer, index)
+    const namePointer = raw.sqlite3_bind_parameter_name(pointer, index)
+    const name = namePointer === 0 ? null : memory.cstringAt(namePointer)
     parameterNames.push(name)
     if (name === null || name.startsWith('?')) continue
     parameterIndexes.set(name, index)

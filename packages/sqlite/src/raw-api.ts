@@ -18,6 +18,7 @@ export interface RawApi {
   sqlite3_reset(statement: number): number
   sqlite3_clear_bindings(statement: number): number
   sqlite3_bind_parameter_count(statement: number): number
+  sqlite3_bind_parameter_name(statement: number, index: number): number
   sqlite3_bind_int(statement: number, index: number, value: number): number
   sqlite3_bind_int64(statement: number, index: number, value: bigint): number
   sqlite3_bind_double(statement: number, index: number, value: number): number
@@ -25,6 +26,7 @@ export interface RawApi {
   sqlite3_bind_text(statement: number, index: number, text: number, bytes: number, destructor: number): number
   sqlite3_bind_blob(statement: number, index: number, blob: number, bytes: number, destructor: number): number
   sqlite3_column_count(statement: number): number
+  sqlite3_column_name(statement: number, column: number): number
   sqlite3_column_type(statement: number, column: number): number
   sqlite3_column_double(statement: number, column: number): number
   sqlite3_column_int64(statement: number, column: number): bigint

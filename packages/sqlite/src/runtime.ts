@@ -29,7 +29,7 @@ export function createRuntime(sqlite3: Sqlite3Static): SqliteRuntime {
     wasm,
     raw,
     memory,
-    tableAccess: new TableAccessRecorder(wasm, raw),
+    tableAccess: new TableAccessRecorder(wasm, raw, memory),
     conflicts: new ConflictRecorder(wasm, raw, memory),
     mainSchema: memory.permanentCString('main'),
   }

@@ -1,6 +1,7 @@
 import type { WASM_API } from '@sqlite.org/sqlite-wasm'
 import { Action, SQLITE_OK } from './constants.js'
 import type { RawApi } from './raw-api.js'
+import type { WasmMemory } from './wasm-memory.js'
 
 /** What a statement touches, as SQLite's authorizer reports it while the statement is prepared. */
 export interface TableAccess {
@@ -57,13 +58,13 @@ export class TableAccessRecorder {
   readonly #callback: number
   #recording: Recording | undefined
 
-  constructor(wasm: WASM_API, raw: RawApi) {
+  constructor(wasm: WASM_API, raw: RawApi, memory: WasmMemory) {
     this.#raw = raw
     this.#callback = wasm.installFunction(
       'i(pipppp)',
       (_userData: number, action: number, arg1: number, arg2: number, _database: number, context: number): number => {
         const recording = this.#recording
-        if (recording !== undefined) note(recording, action, arg1, arg2, context, (pointer) => wasm.cstrToJs(pointer) ?? '')
+        if (recording !== undefined) note(recording, action, arg1, arg2, context, (pointer) => memory.cstringAt(pointer))
         return SQLITE_OK
       },
     )

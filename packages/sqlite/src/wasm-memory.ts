@@ -82,6 +82,18 @@ export class WasmMemory {
     return decoder.decode(this.heap8().subarray(pointer, pointer + length))
   }
 
+  /**
+   * The NUL-terminated UTF-8 text at `pointer` ('' for a null pointer). The module's own `cstrToJs`
+   * finds the end with a JS loop over the bytes, which is slow until V8 optimizes it: a boot calls it
+   * for every table and column the authorizer reports while statements are prepared.
+   */
+  cstringAt(pointer: number): string {
+    if (pointer === 0) return ''
+    const heap = this.heap8()
+    const end = heap.indexOf(0, pointer)
+    return decoder.decode(heap.subarray(pointer, end < 0 ? heap.length : end))
+  }
+
   /** Writes `text` as UTF-8 into the scratch buffer (see `scratch`); returns its length in bytes. */
   writeText(text: string): number {
     const length = text.length

@@ -35,8 +35,8 @@ const encoder = new TextEncoder()
  * nothing; the lock is released when SQLite closes the file.
  */
 export function vfsMethods(state: VfsState, ioMethodsPointer: number) {
-  const { wasm, memory, files } = state
-  const text = (pointer: number): string => wasm.cstrToJs(pointer) ?? ''
+  const { memory, files } = state
+  const text = (pointer: number): string => memory.cstringAt(pointer)
 
   return {
     xOpen: (_vfs: number, name: number, file: number, flags: number, outFlags: number): number => {
