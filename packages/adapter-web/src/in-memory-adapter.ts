@@ -51,6 +51,8 @@ export const makeInMemorySession = async (
     deleteStorage: async () => {},
     sync,
     syncPayload: args.syncPayload,
+    // Nothing to make durable: rendering a commit need not wait for the eventlog write.
+    writeTiming: 'task',
   })
   const sqliteDb = sqlite.openInMemory()
   try {
