@@ -81,7 +81,7 @@ describe('eventlog', () => {
     store = await makeStore()
     const batch = Array.from({ length: 1_000 }, (_, i) => events.todoCreated({ id: `t${i}`, text: `${i}` }))
     store.commit(...batch)
-    await store.flush() // the segment was closed once the committing code was done
+    await new Promise((resolve) => setTimeout(resolve, 0)) // the segment is closed after the committing task
     store.commit(events.todoCreated({ id: 'x', text: 'x' }))
     // Without the cut at 1,000 events the open segment would span 0…1,001.
     const db = await openCopy(store._dev.exportDb())
