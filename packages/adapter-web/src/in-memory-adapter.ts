@@ -63,5 +63,5 @@ export const makeInMemorySession = async (
     await leader.shutdown().catch(() => {})
     throw error
   }
-  return { sqliteDb, clientId: leader.clientId, sessionId, leader, storageMode: 'in-memory', recentEvents: [] }
+  return { sqliteDb, clientId: leader.clientId, sessionId, leader, storageMode: 'in-memory', recentEvents: [], neverRewound: sync === undefined }
 }

@@ -113,7 +113,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.storageMode = options.session.storageMode
     this.graph = new ReactiveGraph(options.batchUpdates)
     this.head = readStateHead(this.session.sqliteDb)
-    this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()])
+    this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()], { recording: this.session.neverRewound !== true })
     this.rowChanges = this.session.sqliteDb.trackRowChanges?.()
     this.writeQueue = new WriteQueue(this.session.sqliteDb)
     this.runtime = {

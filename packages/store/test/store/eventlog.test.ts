@@ -89,6 +89,23 @@ describe('eventlog', () => {
   })
 })
 
+describe('a session its leader never rewinds', () => {
+  it('records no undo information, whatever it commits', async () => {
+    const { makeAdapter } = await import('@cairn/adapter-node')
+    const { createStorePromise } = await import('@cairn/store')
+    const { schema } = await import('./fixtures.js')
+    const inMemory = makeAdapter({ storage: { type: 'in-memory' } })
+    store = await createStorePromise({ schema, adapter: async (args) => ({ ...(await inMemory(args)), neverRewound: true }), storeId: 'no-undo' })
+    store.commit(...Array.from({ length: 1_500 }, (_, i) => events.todoCreated({ id: `t${i}`, text: `${i}` })))
+    store.commit(events.todoDeleted({ id: 't0', deletedAt: new Date(0) }))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const db = await openCopy(store._dev.exportDb())
+    expect(readUndoSegments(db)).toEqual([])
+    expect(db.select('SELECT count(*) AS n FROM todos')).toEqual([{ n: 1_500 }])
+    expect(store.query(tables.todos.where({ id: 't0' }).first())?.deletedAt).toEqual(new Date(0))
+  })
+})
+
 describe('readEvents', () => {
   it('reads after any position, client-only numbers included, with a limit', async () => {
     const { appendEvents, initializeEventlogDb } = await import('@cairn/store/adapter')
