@@ -51,6 +51,8 @@ export const makeInMemorySession = async (
     deleteStorage: async () => {},
     sync,
     syncPayload: args.syncPayload,
+    // Nothing to make durable: rendering a commit need not wait for the eventlog write.
+    writeTiming: 'task',
   })
   const sqliteDb = sqlite.openInMemory()
   try {
@@ -61,5 +63,5 @@ export const makeInMemorySession = async (
     await leader.shutdown().catch(() => {})
     throw error
   }
-  return { sqliteDb, clientId: leader.clientId, sessionId, leader, storageMode: 'in-memory', recentEvents: [] }
+  return { sqliteDb, clientId: leader.clientId, sessionId, leader, storageMode: 'in-memory', recentEvents: [], neverRewound: sync === undefined }
 }

@@ -41,6 +41,12 @@ export interface ClientSession {
    * so the session can roll its state back when the leader rebases. Empty when there are none.
    */
   readonly recentEvents: readonly EncodedEvent[]
+  /**
+   * The leader never rewinds this session: it is the leader's only session and there is no sync
+   * backend, so nothing can come before its events. The session then records no undo information,
+   * which would cost a copy of every row each commit changes.
+   */
+  readonly neverRewound?: boolean
 }
 
 /** The leader of a client: owns the eventlog (and, on persisted adapters, the state on disk). */

@@ -51,6 +51,13 @@ export interface LeaderOptions {
   readonly sync?: SyncOptions | undefined
   /** The app's `syncPayload`, given to the backend when connecting. */
   readonly syncPayload?: unknown
+  /**
+   * When pushed events are written: `'microtask'` (default) right after the code that committed,
+   * so that they are durable as soon as possible; `'task'` after the current task, for storage
+   * with nothing to make durable (in memory) whose leader runs in the app's thread: the commit's
+   * render then comes first. `flush()` writes at once either way.
+   */
+  readonly writeTiming?: 'microtask' | 'task'
 }
 
 /** A leader as its adapter holds it: the `LeaderThread` plus what booting a session needs. */
@@ -93,6 +100,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
   let local: EncodedEvent[] = options.sync === undefined ? [] : readEvents(eventlogDb, upstreamHead)
   let queue: { readonly events: readonly EncodedEvent[]; readonly epoch: number }[] = []
   let scheduled: Promise<void> | undefined
+  let deferred: ReturnType<typeof setTimeout> | undefined
   let closed = false
   let lastError: unknown
   /** The lowest epoch each session may still push at: it was refused at the ones below. */
@@ -298,6 +306,18 @@ export const makeLeader = (options: LeaderOptions): Leader => {
 
   const schedule = (): Promise<void> => (scheduled ??= Promise.resolve().then(writeQueue))
 
+  /** Schedules writing the queue as `writeTiming` says (a flush in between writes it sooner). */
+  const schedulePush = (): void => {
+    if (options.writeTiming !== 'task') {
+      void schedule()
+      return
+    }
+    deferred ??= setTimeout(() => {
+      deferred = undefined
+      writeQueue()
+    }, 0)
+  }
+
   const flush = async (): Promise<void> => {
     if (queue.length > 0) await schedule()
     if (queue.length > 0) throw lastError
@@ -306,6 +326,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
   const close = async (): Promise<void> => {
     if (closed) return
     closed = true
+    clearTimeout(deferred)
     listeners.clear()
     await sync?.close()
     undoLog?.discard()
@@ -318,7 +339,7 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     push: (events, epoch) => {
       if (closed || events.length === 0) return
       queue.push({ events, epoch })
-      void schedule()
+      schedulePush()
     },
     subscribe: (listener) => {
       listener({ _tag: 'sync-status', status })

@@ -23,15 +23,22 @@ export class UndoLog {
   #upTo: SeqNum | undefined
   #openEvents = 0
 
-  /** Records changes to `tables` (the schema's: Cairn's own tables hold heads and undo data, not state). */
-  constructor(db: SqliteDb, tables: readonly string[]) {
+  readonly #recording: boolean
+
+  /**
+   * Records changes to `tables` (the schema's: Cairn's own tables hold heads and undo data, not
+   * state). With `recording: false` (a state that is never rolled back) it records nothing and
+   * never has an open segment.
+   */
+  constructor(db: SqliteDb, tables: readonly string[], { recording = true }: { readonly recording?: boolean } = {}) {
     this.#db = db
     this.#tables = tables
+    this.#recording = recording
   }
 
   /** Call before materializing events on top of `head`: starts recording if not already. */
   beforeWrite(head: SeqNum): void {
-    if (this.#session !== undefined) return
+    if (this.#session !== undefined || !this.#recording) return
     this.#session = this.#db.startSession(this.#tables)
     this.#after = head
     this.#upTo = head
@@ -39,8 +46,14 @@ export class UndoLog {
 
   /** Call after `count` events up to `head` were materialized and committed. */
   afterWrite(head: SeqNum, count: number): void {
+    if (!this.#recording) return
     this.#upTo = head
     this.#openEvents += count
+  }
+
+  /** Whether it records at all (see the constructor). */
+  get recording(): boolean {
+    return this.#recording
   }
 
   /** Events recorded in the open segment. */

@@ -192,6 +192,33 @@ const insertStatement = (state: BuilderState): InsertStatement => {
   return statement
 }
 
+/** A cache key of a list of strings, without joining the common single one. */
+const listKey = (items: ReadonlyArray<string>): string => (items.length === 1 ? items[0]! : items.join('\u0000'))
+
+/**
+ * The SQL of an update or delete (without RETURNING), cached per table by assigned columns and
+ * conditions, so that a materializer updating one row per event does not rebuild it per event, and
+ * the statement cache finds the same string again.
+ */
+const updateOrDeleteSql = (state: BuilderState): string => {
+  const { table, kind } = state
+  const byAssignments = cached(table, kind, () => new Map<string, Map<string, string>>())
+  const assignmentsKey = kind === 'update' ? listKey(state.assignments!.columns) : ''
+  let byWhere = byAssignments.get(assignmentsKey)
+  if (byWhere === undefined) {
+    byWhere = new Map()
+    byAssignments.set(assignmentsKey, byWhere)
+  }
+  const whereKey = state.where.length === 0 ? '' : listKey(state.where.map((fragment) => fragment.sql))
+  let sql = byWhere.get(whereKey)
+  if (sql === undefined) {
+    sql = kind === 'update' ? `UPDATE ${table.quotedName} SET ${assignmentList(table, state.assignments!, [])}` : `DELETE FROM ${table.quotedName}`
+    sql += appendWhere(state, [])
+    byWhere.set(whereKey, sql)
+  }
+  return sql
+}
+
 const compileWrite = (state: BuilderState): CompiledQuery => {
   const { table } = state
   let bindValues: Array<CompiledBindValue> = []
@@ -209,14 +236,12 @@ const compileWrite = (state: BuilderState): CompiledQuery => {
     const statement = insertStatement(state)
     sql = statement.sql
     if (state.returning === undefined) rowInsert = statement.rowInsert
-  } else if (state.kind === 'update') {
-    sql = `UPDATE ${table.quotedName} SET ${assignmentList(table, state.assignments!, bindValues)}`
-    sql += appendWhere(state, bindValues)
   } else {
-    sql = `DELETE FROM ${table.quotedName}`
-    sql += appendWhere(state, bindValues)
+    if (state.kind === 'update') for (const value of state.assignments!.bindValues) bindValues.push(value)
+    for (const fragment of state.where) for (const value of fragment.bindValues) bindValues.push(value)
+    sql = updateOrDeleteSql(state)
   }
-  sql += appendReturning(state)
+  if (state.returning !== undefined) sql += appendReturning(state)
   const returning = state.returning
   const decode =
     returning === undefined

@@ -4,7 +4,7 @@
  */
 import { describeValue } from '../schema/issues.js'
 import { QueryBuilderError } from './errors.js'
-import { columnOf, quotedColumn, type TableInfo } from './table-info.js'
+import { cached, columnOf, quotedColumn, type TableInfo } from './table-info.js'
 import type { CompiledBindValue } from './types.js'
 import { encodeValue } from './values.js'
 
@@ -49,6 +49,25 @@ const asOpCondition = (value: unknown): { op: Op; value: unknown } | undefined =
   return op === undefined ? undefined : { op, value: (value as { value?: unknown }).value }
 }
 
+/**
+ * `"col" <op> ?`, one string per table, operator and column: conditions built per event (a
+ * materializer's `where({ id })`) then share their SQL text, which the SQL of writes is cached by.
+ */
+const comparisonSql = (table: TableInfo, column: string, op: Op): string => {
+  const byOp = cached(table, 'where', () => new Map<Op, Map<string, string>>())
+  let byColumn = byOp.get(op)
+  if (byColumn === undefined) {
+    byColumn = new Map()
+    byOp.set(op, byColumn)
+  }
+  let sql = byColumn.get(column)
+  if (sql === undefined) {
+    sql = `${quotedColumn(table, column)} ${op} ?`
+    byColumn.set(column, sql)
+  }
+  return sql
+}
+
 const condition = (table: TableInfo, column: string, op: Op, value: unknown): WhereFragment => {
   columnOf(table, column)
   const q = quotedColumn(table, column)
@@ -58,17 +77,19 @@ const condition = (table: TableInfo, column: string, op: Op, value: unknown): Wh
   }
   switch (op) {
     case '=':
-      return value === null ? { sql: `${q} IS NULL`, bindValues: [] } : { sql: `${q} = ?`, bindValues: [encodeValue(table, column, value)] }
+      return value === null
+        ? { sql: `${q} IS NULL`, bindValues: [] }
+        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value)] }
     case '!=':
       return value === null
         ? { sql: `${q} IS NOT NULL`, bindValues: [] }
-        : { sql: `${q} != ?`, bindValues: [encodeValue(table, column, value)] }
+        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value)] }
     case '<':
     case '>':
     case '<=':
     case '>=':
       if (value === null) throw new QueryBuilderError(table.name, `"${column}" ${op} null never matches; compare with a value.`)
-      return { sql: `${q} ${op} ?`, bindValues: [encodeValue(table, column, value)] }
+      return { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value)] }
     case 'LIKE':
     case 'NOT LIKE':
       // A pattern, not a column value: bound as given.

@@ -13,6 +13,8 @@ export interface PlainStructCodec {
   readonly copy: (value: unknown) => Record<string, unknown> | undefined
   /** Decodes stored JSON text: the same as `copy(JSON.parse(json))`, without building the parsed object. */
   readonly parse: (json: string) => Record<string, unknown> | undefined
+  /** Whether `copy` would answer for `value`; such a value also passes the schema's type guard. */
+  readonly matches: (value: unknown) => boolean
 }
 
 interface Field {
@@ -38,6 +40,12 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
     if (accepts === undefined) return undefined
     fields.push({ name: property.name, accepts })
   }
+  const matches = (value: unknown): boolean => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+    const record = value as Record<string, unknown>
+    for (const { name, accepts } of fields) if (!accepts(record[name]) || !Object.hasOwn(record, name)) return false
+    return true
+  }
   const copy = (value: unknown): Record<string, unknown> | undefined => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
     const record = value as Record<string, unknown>
@@ -62,7 +70,7 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
     }
     return result
   }
-  return { copy, parse }
+  return { copy, parse, matches }
 }
 
 /** Where `name` is last among the keys of `members` (JSON.parse keeps the last of repeated keys), or -1. */

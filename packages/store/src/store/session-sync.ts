@@ -100,9 +100,11 @@ export class SessionSync {
 
   /** The store committed `events` (materialized on top of the previous head): hand them to the leader. */
   committed(events: readonly EncodedEvent[]): void {
+    // Without undo recording nothing is ever replayed from the history.
+    const history = this.#host.undoLog.recording ? this.#history : undefined
     for (const event of events) {
       this.#pending.push(event)
-      this.#history.push(event)
+      history?.push(event)
       if (event.seqNum.client === 0) this.#ownCommitted++
     }
     this.#committedCount += events.length

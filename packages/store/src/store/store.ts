@@ -113,7 +113,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.storageMode = options.session.storageMode
     this.graph = new ReactiveGraph(options.batchUpdates)
     this.head = readStateHead(this.session.sqliteDb)
-    this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()])
+    this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()], { recording: this.session.neverRewound !== true })
     this.rowChanges = this.session.sqliteDb.trackRowChanges?.()
     this.writeQueue = new WriteQueue(this.session.sqliteDb)
     this.runtime = {
@@ -433,20 +433,22 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   }
 
   /**
-   * Closes the open undo segment once the synchronous code that committed is done. Segments are
-   * cut rarely on purpose: restarting the SQLite session costs ~35 µs on the next commit.
+   * Closes the open undo segment after the current task. Segments are cut rarely on purpose:
+   * restarting the SQLite session costs ~35 µs on the next commit. Not in a microtask: taking the
+   * changeset of a large commit costs milliseconds, and the commit's render (React renders in a
+   * microtask) should not wait for it. A rewind or an export cuts first anyway.
    */
   private scheduleUndoCut(): void {
     if (this.undoCutScheduled) return
     this.undoCutScheduled = true
-    queueMicrotask(() => {
+    setTimeout(() => {
       if (this.isShutdown) return
       try {
         this.cutUndoSegment()
       } catch (error) {
         console.error(`[cairn] store "${this.storeId}": recording undo information failed:`, error)
       }
-    })
+    }, 0)
   }
 
   private cutUndoSegment(): void {

@@ -166,6 +166,25 @@ describe('update', () => {
     ])
   })
 
+  it('builds the SQL of a shape once; other columns, conditions and operators get their own', () => {
+    const first = compileQuery(todos.update({ text: 'a' }).where({ id: '1' }))
+    const again = compileQuery(todos.update({ text: 'b' }).where({ id: '2' }))
+    expect(again.sql).toBe(first.sql)
+    expect(again.bindValues).toEqual(['b', '2'])
+    expect(compileQuery(todos.update({ position: 1 }).where({ id: '1' })).sql).toBe('UPDATE "todos" SET "position" = ? WHERE "id" = ?')
+    expect(compileQuery(todos.update({ text: 'a', position: 1 }).where({ id: '1' })).sql).toBe(
+      'UPDATE "todos" SET "text" = ?, "position" = ? WHERE "id" = ?',
+    )
+    expect(compileQuery(todos.update({ text: 'a' }).where('position', '>', 1).where({ id: '1' })).sql).toBe(
+      'UPDATE "todos" SET "text" = ? WHERE "position" > ? AND "id" = ?',
+    )
+    expect(compileQuery(todos.update({ text: 'a' }).where({ deletedAt: null })).sql).toBe('UPDATE "todos" SET "text" = ? WHERE "deletedAt" IS NULL')
+    expect(compileQuery(todos.update({ text: 'a' })).sql).toBe('UPDATE "todos" SET "text" = ?')
+    expect(compileQuery(todos.delete().where({ id: '1' })).sql).toBe('DELETE FROM "todos" WHERE "id" = ?')
+    expect(compileQuery(todos.delete().where({ id: { op: 'IN', value: ['1', '2'] } })).sql).toBe('DELETE FROM "todos" WHERE "id" IN (?, ?)')
+    expect(compileQuery(todos.delete()).sql).toBe('DELETE FROM "todos"')
+  })
+
   it('without where updates every row (docs: factoryResetApplied)', () => {
     db.run(todos.update({ position: 9 }))
     expect(db.run(todos.select('position'))).toEqual([9, 9])

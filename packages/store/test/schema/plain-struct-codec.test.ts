@@ -52,6 +52,12 @@ describe('plain struct codec', () => {
     if (!('error' in fastDecoded)) expect(fastDecoded).toEqual(effectDecoded)
   })
 
+  it.each(values.map((value, index) => [index, value]))('value %i makes an event exactly when Effect\'s type guard accepts it', (_, value) => {
+    const made = outcome(() => def(value as never))
+    expect('error' in made).toBe(!EffectSchema.is(Plain)(value))
+    if ('error' in made) expect(() => def(value as never)).toThrowError(expect.objectContaining({ _tag: 'InvalidEventArgsError' }))
+  })
+
   const texts = [
     '{"s":"a","n":1,"b":true,"l":"x","z":null}',
     '{"z":null,"l":"x","b":false,"n":-0,"s":""}',

@@ -81,11 +81,28 @@ describe('eventlog', () => {
     store = await makeStore()
     const batch = Array.from({ length: 1_000 }, (_, i) => events.todoCreated({ id: `t${i}`, text: `${i}` }))
     store.commit(...batch)
-    await store.flush() // the segment was closed once the committing code was done
+    await new Promise((resolve) => setTimeout(resolve, 0)) // the segment is closed after the committing task
     store.commit(events.todoCreated({ id: 'x', text: 'x' }))
     // Without the cut at 1,000 events the open segment would span 0…1,001.
     const db = await openCopy(store._dev.exportDb())
     expect(readUndoSegments(db).map((s) => [s.after.global, s.upTo.global])).toEqual([[1_000, 1_001]])
+  })
+})
+
+describe('a session its leader never rewinds', () => {
+  it('records no undo information, whatever it commits', async () => {
+    const { makeAdapter } = await import('@cairn/adapter-node')
+    const { createStorePromise } = await import('@cairn/store')
+    const { schema } = await import('./fixtures.js')
+    const inMemory = makeAdapter({ storage: { type: 'in-memory' } })
+    store = await createStorePromise({ schema, adapter: async (args) => ({ ...(await inMemory(args)), neverRewound: true }), storeId: 'no-undo' })
+    store.commit(...Array.from({ length: 1_500 }, (_, i) => events.todoCreated({ id: `t${i}`, text: `${i}` })))
+    store.commit(events.todoDeleted({ id: 't0', deletedAt: new Date(0) }))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const db = await openCopy(store._dev.exportDb())
+    expect(readUndoSegments(db)).toEqual([])
+    expect(db.select('SELECT count(*) AS n FROM todos')).toEqual([{ n: 1_500 }])
+    expect(store.query(tables.todos.where({ id: 't0' }).first())?.deletedAt).toEqual(new Date(0))
   })
 })
 
