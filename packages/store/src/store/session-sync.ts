@@ -151,12 +151,13 @@ export class SessionSync {
     return new Promise((resolve, reject) => this.#confirmationWaiters.push({ target, resolve, reject }))
   }
 
-  close(error: unknown): void {
+  /** Stops following the leader; what still waits fails with `ended(action)` (the action it waited for). */
+  close(ended: (action: string) => unknown): void {
     this.#unsubscribe()
     this.#statusListeners.clear()
-    for (const waiter of this.#confirmationWaiters) waiter.reject(error)
+    for (const waiter of this.#confirmationWaiters) waiter.reject(ended('await confirmation'))
     this.#confirmationWaiters = []
-    for (const waiter of this.#messageWaiters) waiter.reject(error)
+    for (const waiter of this.#messageWaiters) waiter.reject(ended('flush'))
     this.#messageWaiters = []
   }
 

@@ -386,7 +386,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   async shutdown(): Promise<void> {
     if (this.isShutdown) return
     this.markShutdown()
-    this.sync.close(new StoreShutdownError(this.storeId, 'await confirmation'))
+    this.sync.close((action) => new StoreShutdownError(this.storeId, action))
     this.undoLog.discard()
     try {
       await this.session.leader.shutdown()
@@ -536,7 +536,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       hardReset: async () => {
         this.assertRunning('hard-reset')
         this.markShutdown()
-        this.sync.close(new StoreShutdownError(this.storeId, 'await confirmation'))
+        this.sync.close((action) => new StoreShutdownError(this.storeId, action))
         this.undoLog.discard()
         await this.session.leader.hardReset()
         this.session.sqliteDb.close()
