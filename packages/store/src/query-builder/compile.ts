@@ -202,21 +202,13 @@ const listKey = (items: ReadonlyArray<string>): string => (items.length === 1 ? 
  */
 const updateOrDeleteSql = (state: BuilderState): string => {
   const { table, kind } = state
-  const byAssignments = cached(table, kind, () => new Map<string, Map<string, string>>())
   const assignmentsKey = kind === 'update' ? listKey(state.assignments!.columns) : ''
-  let byWhere = byAssignments.get(assignmentsKey)
-  if (byWhere === undefined) {
-    byWhere = new Map()
-    byAssignments.set(assignmentsKey, byWhere)
-  }
   const whereKey = state.where.length === 0 ? '' : listKey(state.where.map((fragment) => fragment.sql))
-  let sql = byWhere.get(whereKey)
-  if (sql === undefined) {
-    sql = kind === 'update' ? `UPDATE ${table.quotedName} SET ${assignmentList(table, state.assignments!, [])}` : `DELETE FROM ${table.quotedName}`
-    sql += appendWhere(state, [])
-    byWhere.set(whereKey, sql)
-  }
-  return sql
+  return cached(table, `${kind}\u0001${assignmentsKey}\u0001${whereKey}`, () => {
+    const head =
+      kind === 'update' ? `UPDATE ${table.quotedName} SET ${assignmentList(table, state.assignments!, [])}` : `DELETE FROM ${table.quotedName}`
+    return head + appendWhere(state, [])
+  })
 }
 
 const compileWrite = (state: BuilderState): CompiledQuery => {

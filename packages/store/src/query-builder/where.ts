@@ -53,20 +53,8 @@ const asOpCondition = (value: unknown): { op: Op; value: unknown } | undefined =
  * `"col" <op> ?`, one string per table, operator and column: conditions built per event (a
  * materializer's `where({ id })`) then share their SQL text, which the SQL of writes is cached by.
  */
-const comparisonSql = (table: TableInfo, column: string, op: Op): string => {
-  const byOp = cached(table, 'where', () => new Map<Op, Map<string, string>>())
-  let byColumn = byOp.get(op)
-  if (byColumn === undefined) {
-    byColumn = new Map()
-    byOp.set(op, byColumn)
-  }
-  let sql = byColumn.get(column)
-  if (sql === undefined) {
-    sql = `${quotedColumn(table, column)} ${op} ?`
-    byColumn.set(column, sql)
-  }
-  return sql
-}
+const comparisonSql = (table: TableInfo, column: string, op: Op): string =>
+  cached(table, `where\u0001${op}\u0001${column}`, () => `${quotedColumn(table, column)} ${op} ?`)
 
 const condition = (table: TableInfo, column: string, op: Op, value: unknown): WhereFragment => {
   columnOf(table, column)
