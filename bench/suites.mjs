@@ -100,6 +100,18 @@ export const suites = [
         ],
       },
       {
+        // Cairn only: the same SQL and imports on the bare substrate (bench/lib/substrate-floor.mjs).
+        name: 'substrateFloor',
+        peer: false,
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'batchMs', cairnOnly: true, label: 'floor: 10k rows + 10k eventlog rows, raw SQLite', unit: 'ms' },
+          { key: 'pkUs', cairnOnly: true, label: 'floor: pk point query, raw SQLite, median', unit: 'µs' },
+          { key: 'scanUs', cairnOnly: true, label: 'floor: scan 10k rows → 5, raw SQLite, median', unit: 'µs' },
+          { key: 'importMs', cairnOnly: true, label: 'floor: import effect/Schema alone, median of 5', unit: 'ms' },
+        ],
+      },
+      {
         name: 'rss100k',
         timeoutMs: 180_000,
         metrics: [

@@ -4,10 +4,11 @@
 import { emitResult } from '../lib/stdout-guard.mjs' // must stay the first import
 import { packageVersion } from '../lib/pkg-version.mjs'
 import { runScenarioMain } from '../lib/core-scenarios.mjs'
+import { substrateFloor } from '../lib/substrate-floor.mjs'
 
 void emitResult
 
-await runScenarioMain('cairn', async () => {
+const loadSide = async () => {
   const { createStorePromise, queryDb } = await import('@cairn/store')
   const { makeAdapter } = await import('@cairn/adapter-node')
   const { schema, events, todos } = await import('./schema.mjs')
@@ -22,4 +23,15 @@ await runScenarioMain('cairn', async () => {
     todos,
     importScript: new URL('./import-time.mjs', import.meta.url),
   }
-})
+}
+
+// Cairn only: what SQLite-in-wasm and effect/Schema alone cost for the goals' work.
+const cairnOnly = {
+  substrateFloor: async () =>
+    substrateFloor({
+      loadSqlite: (await import('@cairn/sqlite')).loadSqlite,
+      importScript: new URL('./import-effect-schema.mjs', import.meta.url),
+    }),
+}
+
+await runScenarioMain('cairn', loadSide, cairnOnly)

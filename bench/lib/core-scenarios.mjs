@@ -408,5 +408,8 @@ async function rss100k(side) {
 
 export const scenarios = { commit10k, commitToSubscriber, commitBatch10k, queries, batchAndQueries, importTime, rss100k }
 
-/** Entry point of a side's scenario script: `node core.mjs --scenario NAME`. */
-export const runScenarioMain = (sideId, loadSide) => runMain(scenarios, sideId, loadSide)
+/**
+ * Entry point of a side's scenario script: `node core.mjs --scenario NAME`. `sideScenarios` are
+ * scenarios only that side runs (e.g. Cairn's substrate floor).
+ */
+export const runScenarioMain = (sideId, loadSide, sideScenarios = {}) => runMain({ ...scenarios, ...sideScenarios }, sideId, loadSide)
