@@ -256,14 +256,18 @@ class PatchableQuery {
 
   /** The rows among `rowids` that match the query now, in chunks of bound rowids. */
   private selectRowids(rowids: ReadonlySet<number>): SqliteRow[] {
-    const all = [...rowids]
+    // Loops rather than spreads: spreading goes through the iterator protocol, slow until V8 optimizes.
+    const all = Array.from(rowids)
     const rows: SqliteRow[] = []
     for (let start = 0; start < all.length; start += MAX_PATCH_ROWIDS) {
-      const chunk = all.slice(start, start + MAX_PATCH_ROWIDS)
-      const { sql, rowids: bound } = this.read.patchStatement(chunk.length)
-      const bindValues: Array<IncrementalRead['bindValues'][number]> = [...this.read.whereBindValues, ...chunk]
-      for (let i = chunk.length; i < bound; i++) bindValues.push(null)
-      for (const row of this.select(sql, bindValues)) rows.push(row)
+      const end = Math.min(all.length, start + MAX_PATCH_ROWIDS)
+      const { sql, rowids: bound } = this.read.patchStatement(end - start)
+      const bindValues: Array<IncrementalRead['bindValues'][number]> = this.read.whereBindValues.slice()
+      for (let i = start; i < end; i++) bindValues.push(all[i]!)
+      for (let i = end - start; i < bound; i++) bindValues.push(null)
+      const selected = this.select(sql, bindValues)
+      if (start === 0 && end === all.length) return selected
+      for (let i = 0; i < selected.length; i++) rows.push(selected[i]!)
     }
     return rows
   }

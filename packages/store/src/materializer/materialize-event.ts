@@ -1,6 +1,7 @@
 import type { DecodedEvent } from '../eventlog/event.js'
 import { runCompiledQuery, toCompiledQuery } from '../live-queries/compiled-query.js'
 import * as Effect from 'effect/Effect'
+import { isQueryBuilder } from '../query-builder/internal.js'
 import type { LiveStoreSchema, MaterializerContext, MaterializerDb } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError } from '../store/errors.js'
@@ -47,7 +48,10 @@ export const makeMaterializerRunner = (db: SqliteDb, schema: LiveStoreSchema, di
     if (materializer === undefined) return NO_WRITES
     ctx.event = event
     let result = materializer(event.args, ctx) as unknown
-    if (Effect.isEffect(result)) result = Effect.runSync(result as Effect.Effect<unknown, unknown, never>)
+    // Writes and arrays of writes are the common results: only look for an Effect among the rest.
+    if (result !== undefined && result !== null && !Array.isArray(result) && !isQueryBuilder(result) && Effect.isEffect(result)) {
+      result = Effect.runSync(result as Effect.Effect<unknown, unknown, never>)
+    }
     if (Array.isArray(result)) return result
     return result === undefined || result === null ? NO_WRITES : [result]
   }

@@ -124,7 +124,8 @@ export class QueryBuilderImpl {
     const { kind, first } = this._state
     const allowed = (kind === 'select' && first === undefined) || kind === 'count' || kind === 'update' || kind === 'delete'
     if (!allowed) this.fail(`where() is not available after ${kind === 'insert' ? 'insert()' : 'first()'}.`)
-    return this.next({ where: [...this._state.where, ...whereFragments(this._state.table, args)] })
+    const fragments = whereFragments(this._state.table, args)
+    return this.next({ where: this._state.where.length === 0 ? fragments : this._state.where.concat(fragments) })
   }
 
   orderBy(columnOrSpecs: unknown, direction?: OrderDirection): QueryBuilderImpl {

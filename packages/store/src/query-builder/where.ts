@@ -110,7 +110,10 @@ export const whereFragments = (table: TableInfo, args: ReadonlyArray<unknown>): 
       throw new QueryBuilderError(table.name, `where takes an object of conditions, got ${describeValue(conditions)}.`)
     }
     const fragments: Array<WhereFragment> = []
-    for (const [column, value] of Object.entries(conditions)) {
+    const columns = Object.keys(conditions)
+    for (let index = 0; index < columns.length; index++) {
+      const column = columns[index]!
+      const value = (conditions as Record<string, unknown>)[column]
       const opCondition = asOpCondition(value)
       fragments.push(opCondition === undefined ? condition(table, column, '=', value) : condition(table, column, opCondition.op, opCondition.value))
     }
