@@ -2,7 +2,7 @@ import type { QueryBuilder } from '../query-builder/internal.js'
 import { compileQuery, incrementalRead, isQueryBuilder, storeRead } from '../query-builder/internal.js'
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
 import { deepEqual } from '../utils/deep-equal.js'
-import { runCompiledQuery, toCompiledQuery, type CompiledQuery, type RawSqlQuery } from './compiled-query.js'
+import { isRawSqlQuery, runCompiledQuery, toCompiledQuery, type CompiledQuery, type RawSqlQuery } from './compiled-query.js'
 import { makeIncrementalNode } from './incremental-query.js'
 import type { Getter } from '../reactive/graph.js'
 import { QueryError } from '../store/errors.js'
@@ -88,11 +88,15 @@ export function queryDb(
   const read = isQueryBuilder(query) ? storeRead(query) : undefined
   const compiled = read ?? toCompiledQuery(query, options.label ?? 'queryDb')
   const label = options.label ?? labelOf(written ?? compiled)
+  // What the query is: its whole SQL, its values and how its rows are decoded (undefined: a
+  // `first()` fallback function, which no string can stand for).
+  const shape = read !== undefined ? read.resultShape : isRawSqlQuery(query) && query.schema !== undefined ? `schema:${schemaId(query.schema)}` : ''
+  const identity = `${compiled.sql}|${JSON.stringify(compiled.bindValues, bindValueReplacer)}|${shape ?? 'first:fallback'}`
   const key =
     options.deps !== undefined
-      ? keyFromDeps('db', label, map ?? Object, options.deps)
-      : map === undefined && written !== undefined && read?.resultShape !== undefined
-        ? `db|${written.sql}|${JSON.stringify(written.bindValues, bindValueReplacer)}|${read.resultShape}`
+      ? keyFromDeps('db', identity, map ?? Object, options.deps)
+      : map === undefined && read !== undefined && shape !== undefined
+        ? `db|${identity}`
         : undefined
   const compute = (runtime: QueryRuntime): unknown => {
     const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
@@ -128,6 +132,19 @@ const dependOnTables = (runtime: QueryRuntime, compiled: CompiledQuery, label: s
     throw new QueryError(label, compiled.sql, cause)
   }
   for (const table of tables) get(runtime.tableRef(table))
+}
+
+const schemaIds = new WeakMap<object, number>()
+let nextSchemaId = 0
+
+/** A number per schema object: raw queries decoding with different schemas are different queries. */
+const schemaId = (schema: object): number => {
+  let id = schemaIds.get(schema)
+  if (id === undefined) {
+    id = nextSchemaId++
+    schemaIds.set(schema, id)
+  }
+  return id
 }
 
 const bindValueReplacer = (_key: string, value: unknown): unknown =>

@@ -238,6 +238,33 @@ describe('reactivity', () => {
     expect(seen).toEqual([['a', 'b'], ['b']])
   })
 
+  it('static queries with equal deps but different SQL or values do not share a node', async () => {
+    const s = await store()
+    s.commit(events.todoCreated({ id: 'a', text: 'a' }), events.todoCreated({ id: 'b', text: 'b' }))
+    s.commit(events.todoCompleted({ id: 'b' }))
+    const deps = ['same']
+    // Same SQL, different bound values.
+    const done$ = queryDb(tables.todos.select('id').where({ completed: true }), { deps })
+    const open$ = queryDb(tables.todos.select('id').where({ completed: false }), { deps })
+    // Same first 80 characters of SQL.
+    const padding = 'x'.repeat(100)
+    const a$ = queryDb({ query: `SELECT '${padding}' AS pad, id FROM todos WHERE id = 'a'`, bindValues: [] }, { deps })
+    const b$ = queryDb({ query: `SELECT '${padding}' AS pad, id FROM todos WHERE id = 'b'`, bindValues: [] }, { deps })
+    const seen: unknown[] = []
+    s.subscribe(done$, (ids) => seen.push(['done', ...ids]))
+    s.subscribe(open$, (ids) => seen.push(['open', ...ids]))
+    s.subscribe(a$, (rows) => seen.push(['a', ...rows.map((row) => row['id'])]))
+    s.subscribe(b$, (rows) => seen.push(['b', ...rows.map((row) => row['id'])]))
+    expect(seen).toEqual([
+      ['done', 'b'],
+      ['open', 'a'],
+      ['a', 'a'],
+      ['b', 'b'],
+    ])
+    expect(s.query(open$)).toEqual(['a'])
+    expect(s.query(b$)).toEqual([{ pad: padding, id: 'b' }])
+  })
+
   it('definitions with equal deps share one node', async () => {
     const s = await store()
     let runs = 0
