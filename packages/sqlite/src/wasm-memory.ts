@@ -6,6 +6,8 @@ import { SqliteError } from './sqlite-error.js'
 const encoder = new TextEncoder()
 /** Texts up to this many UTF-16 code units are copied by hand when they are ASCII. */
 const SHORT_TEXT = 64
+/** Texts up to this many bytes are decoded by hand when they are ASCII (beyond it TextDecoder wins). */
+const SHORT_DECODE = 12
 // ignoreBOM keeps a leading U+FEFF that is part of a stored value instead of stripping it.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 
@@ -79,7 +81,19 @@ export class WasmMemory {
 
   /** The UTF-8 text of `length` bytes at `pointer`. */
   textAt(pointer: number, length: number): string {
-    return decoder.decode(this.heap8().subarray(pointer, pointer + length))
+    const heap = this.heap8()
+    // TextDecoder's fixed cost per call is several times that of building a short ASCII string by
+    // hand (ids, names, flags: most texts a query returns).
+    if (length <= SHORT_DECODE) {
+      let text = ''
+      for (let index = pointer; index < pointer + length; index++) {
+        const byte = heap[index]!
+        if (byte >= 0x80) return decoder.decode(heap.subarray(pointer, pointer + length))
+        text += String.fromCharCode(byte)
+      }
+      return text
+    }
+    return decoder.decode(heap.subarray(pointer, pointer + length))
   }
 
   /**
