@@ -91,7 +91,7 @@ export function queryDb(
   // What the query is: its whole SQL, its values and how its rows are decoded (undefined: a
   // `first()` fallback function, which no string can stand for).
   const shape = read !== undefined ? read.resultShape : isRawSqlQuery(query) && query.schema !== undefined ? `schema:${schemaId(query.schema)}` : ''
-  const identity = `${compiled.sql}|${JSON.stringify(compiled.bindValues, bindValueReplacer)}|${shape ?? 'first:fallback'}`
+  const identity = `${compiled.sql}|${bindValuesKey(compiled.bindValues)}|${shape ?? 'first:fallback'}`
   const key =
     options.deps !== undefined
       ? keyFromDeps('db', identity, map ?? Object, options.deps)
@@ -145,6 +145,24 @@ const schemaId = (schema: object): number => {
     schemaIds.set(schema, id)
   }
   return id
+}
+
+/**
+ * Bind values as a key: JSON, except that bigints and `SessionIdSymbol` are told apart from
+ * strings. Plain strings and numbers skip `JSON.stringify` with a replacer, which costs more than
+ * the point query it keys.
+ */
+const bindValuesKey = (values: unknown): string => {
+  if (!Array.isArray(values)) return JSON.stringify(values, bindValueReplacer)
+  let key = '['
+  for (let index = 0; index < values.length; index++) {
+    const value: unknown = values[index]
+    if (index > 0) key += ','
+    if (typeof value === 'string') key += JSON.stringify(value)
+    else if (typeof value === 'number' || value === null) key += JSON.stringify(value)
+    else key += JSON.stringify(value, bindValueReplacer)
+  }
+  return `${key}]`
 }
 
 const bindValueReplacer = (_key: string, value: unknown): unknown =>
