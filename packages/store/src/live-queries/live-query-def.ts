@@ -72,7 +72,28 @@ export const isLiveQueryDef = (value: unknown): value is LiveQueryDef<unknown> =
 
 /** A key that is stable for equal `deps`, so a def rebuilt on every render maps to one node. */
 export const keyFromDeps = (kind: string, label: string, fn: Function, deps: unknown): string =>
-  `${kind}|${label}|${sourceOf(fn)}|${JSON.stringify(deps)}`
+  `${kind}|${label}|${textId(sourceOf(fn))}|${JSON.stringify(deps)}`
+
+/** Ids of long key parts (SQL, function sources); at most this many are remembered. */
+const MAX_TEXT_IDS = 10_000
+const textIds = new Map<string, number>()
+let nextTextId = 0
+
+/**
+ * A short stand-in for a long text in query keys: keys are built and looked up on every
+ * `store.query`, and hashing a fresh key costs in proportion to its length. Forgetting the ids
+ * (too many distinct texts, e.g. SQL built with literals) only makes later defs miss a shared node:
+ * ids are never reused, so two different texts never get the same one.
+ */
+export const textId = (text: string): number => {
+  let id = textIds.get(text)
+  if (id === undefined) {
+    if (textIds.size >= MAX_TEXT_IDS) textIds.clear()
+    id = nextTextId++
+    textIds.set(text, id)
+  }
+  return id
+}
 
 const sources = new WeakMap<Function, string>()
 

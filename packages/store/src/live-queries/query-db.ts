@@ -9,6 +9,7 @@ import { QueryError } from '../store/errors.js'
 import {
   keyFromDeps,
   makeLiveQueryDef,
+  textId,
   type GetLiveQuery,
   type LiveQueryDef,
   type QueryRuntime,
@@ -91,7 +92,7 @@ export function queryDb(
   // What the query is: its whole SQL, its values and how its rows are decoded (undefined: a
   // `first()` fallback function, which no string can stand for).
   const shape = read !== undefined ? read.resultShape : isRawSqlQuery(query) && query.schema !== undefined ? `schema:${schemaId(query.schema)}` : ''
-  const identity = `${compiled.sql}|${bindValuesKey(compiled.bindValues)}|${shape ?? 'first:fallback'}`
+  const identity = `${textId(compiled.sql)}|${bindValuesKey(compiled.bindValues)}|${shape ?? 'first:fallback'}`
   const key =
     options.deps !== undefined
       ? keyFromDeps('db', identity, map ?? Object, options.deps)
