@@ -1,8 +1,9 @@
 /**
  * A shortcut around Effect's parser for the most common event arguments: a struct of required
- * strings, finite numbers, booleans, literals and nulls. Their JSON form is the struct itself, so
- * encoding and decoding only check the fields and copy them, which costs a fraction of running the
- * schema's parser on every commit and on every event of a replay.
+ * strings, finite numbers, booleans, literals and nulls, and unions of these (NullOr, Literals).
+ * Their JSON form is the struct itself, so encoding and decoding only check the fields and copy
+ * them, which costs a fraction of running the schema's parser on every commit and on every event
+ * of a replay.
  */
 import type * as EffectSchema from 'effect/Schema'
 import type * as SchemaAST from 'effect/SchemaAST'
@@ -148,6 +149,21 @@ const acceptor = (ast: SchemaAST.AST): ((value: unknown) => boolean) | undefined
         return (value) => value === literal
       }
       return undefined
+    }
+    case 'Union': {
+      // NullOr(String), Literals([...]): a value is its own JSON form when every member's is. In
+      // 'oneOf' mode Effect refuses a value more than one member accepts, which is left to it.
+      if ((ast as SchemaAST.Union).options?.mode === 'oneOf') return undefined
+      const members: Array<(value: unknown) => boolean> = []
+      for (const member of (ast as SchemaAST.Union).types) {
+        const accepts = isPlain(member) ? acceptor(member) : undefined
+        if (accepts === undefined) return undefined
+        members.push(accepts)
+      }
+      return (value) => {
+        for (const accepts of members) if (accepts(value)) return true
+        return false
+      }
     }
     default:
       return undefined

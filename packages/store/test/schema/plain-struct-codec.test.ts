@@ -99,8 +99,63 @@ describe('plain struct codec', () => {
     expect(plainStructCodec(Schema.Struct({ o: Schema.optionalKey(Schema.String) }))).toBeUndefined()
     expect(plainStructCodec(Schema.Struct({ s: Schema.String.check(Schema.isMinLength(2)) }))).toBeUndefined()
     expect(plainStructCodec(Schema.Struct({ a: Schema.Array(Schema.String) }))).toBeUndefined()
-    expect(plainStructCodec(Schema.Struct({ u: Schema.Union([Schema.String, Schema.Number]) }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ u: Schema.Union([Schema.String, Schema.Number]) }))).toBeDefined()
+    expect(plainStructCodec(Schema.Struct({ u: Schema.Union([Schema.String, Schema.Literal('a')], { mode: 'oneOf' }) }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ u: Schema.NullOr(Schema.Date) }))).toBeUndefined()
+    expect(plainStructCodec(Schema.Struct({ u: Schema.NullOr(Schema.String.check(Schema.isMinLength(2))) }))).toBeUndefined()
     expect(plainStructCodec(Schema.Struct({ n: Schema.NumberFromString }))).toBeUndefined()
     expect(plainStructCodec(Schema.String)).toBeUndefined()
+  })
+})
+
+// Unions of plain members (NullOr, literal unions) take the same shortcut.
+const Unions = Schema.Struct({
+  maybe: Schema.NullOr(Schema.Number),
+  filter: EffectSchema.Literals(['all', 'active', 'completed']),
+  either: Schema.Union([Schema.String, Schema.Boolean]),
+})
+const unionsDef = Events.synced({ name: 'v1.Unions', schema: Unions })
+const unionsJson = EffectSchema.toCodecJson(Unions)
+
+describe('plain struct codec, union fields', () => {
+  const unionValues: unknown[] = [
+    { maybe: null, filter: 'all', either: 'x' },
+    { maybe: 2.5, filter: 'completed', either: false },
+    { maybe: Number.NaN, filter: 'all', either: 'x' },
+    { maybe: '1', filter: 'all', either: 'x' },
+    { maybe: 1, filter: 'none', either: 'x' },
+    { maybe: 1, filter: 'active', either: 0 },
+    { maybe: undefined, filter: 'active', either: true },
+    { filter: 'active', either: true },
+  ]
+
+  it.each(unionValues.map((value, index) => [index, value]))('value %i encodes, decodes and makes an event exactly as Effect does', (_, value) => {
+    const fast = outcome(() => encodeEventArgs(unionsDef, value))
+    const effect = outcome(() => EffectSchema.encodeUnknownSync(unionsJson)(value))
+    expect('error' in fast).toBe('error' in effect)
+    if (!('error' in fast)) expect(fast).toEqual(effect)
+    const fastDecoded = outcome(() => decodeEventArgs(unionsDef, value))
+    const effectDecoded = outcome(() => EffectSchema.decodeUnknownSync(unionsJson)(value))
+    expect('error' in fastDecoded).toBe('error' in effectDecoded)
+    if (!('error' in fastDecoded)) expect(fastDecoded).toEqual(effectDecoded)
+    const made = outcome(() => unionsDef(value as never))
+    expect('error' in made).toBe(!EffectSchema.is(Unions)(value))
+  })
+
+  it.each([
+    '{"maybe":null,"filter":"all","either":"x"}',
+    '{"maybe":3,"filter":"active","either":true}',
+    '{"maybe":"3","filter":"active","either":true}',
+    '{"maybe":3,"filter":"done","either":true}',
+    '{"maybe":3,"filter":"active","either":null}',
+  ].map((text, index) => [index, text]))('JSON text %i decodes exactly as JSON.parse + Effect does', (_, text) => {
+    const fast = outcome(() => decodeEventArgsJson(unionsDef, text))
+    const effect = outcome(() => EffectSchema.decodeUnknownSync(unionsJson)(JSON.parse(text)))
+    expect('error' in fast).toBe('error' in effect)
+    if (!('error' in fast)) expect(fast).toEqual(effect)
+  })
+
+  it('uses the shortcut for these unions', () => {
+    expect(plainStructCodec(Unions)).toBeDefined()
   })
 })
