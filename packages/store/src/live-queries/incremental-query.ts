@@ -28,6 +28,11 @@ interface Entry {
   readonly rowid: number | bigint
   readonly keys: ReadonlyArray<BindValue>
   readonly value: unknown
+  /**
+   * Where the entry was placed in the last entries array built with it: a hint, checked before use
+   * (inserting or removing rows shifts later entries without updating theirs).
+   */
+  position: number
 }
 
 interface RowsSnapshot {
@@ -128,6 +133,8 @@ const dependOnTable = (runtime: QueryRuntime, sql: string, table: string, label:
 /** Runs a patchable read in full or for some rowids, and merges the rows it gets. */
 class PatchableQuery {
   private readonly compare: (a: Entry, b: Entry) => number
+  /** The hidden columns holding the raw sort keys, named once rather than per row. */
+  private readonly keyColumns: ReadonlyArray<string>
 
   constructor(
     private readonly runtime: QueryRuntime,
@@ -135,6 +142,7 @@ class PatchableQuery {
     private readonly label: string,
   ) {
     this.compare = compareEntries(read.directions)
+    this.keyColumns = read.directions.map((_, index) => sortKeyColumn(index))
   }
 
   fullRun(previous: Snapshot | undefined, version: number): Snapshot {
@@ -153,6 +161,7 @@ class PatchableQuery {
     for (const row of rows) {
       const entry = this.entry(row, before?.byRowid.get(rowidOf(row)))
       same &&= entry.value === before!.values[entries.length]
+      entry.position = entries.length
       entries.push(entry)
       values.push(entry.value)
       byRowid.set(entry.rowid, entry)
@@ -191,7 +200,7 @@ class PatchableQuery {
     for (const rowid of changed) {
       const before = byRowid.get(rowid)
       if (before === undefined) continue
-      const index = lowerBound(previous.entries, before, compare)
+      const index = previous.entries[before.position] === before ? before.position : lowerBound(previous.entries, before, compare)
       const after = arrivingByRowid.get(rowid)
       if (after !== undefined && compare(before, after) === 0) {
         // Same place in the order: replaced where it stands.
@@ -206,6 +215,7 @@ class PatchableQuery {
     let values = previous.values.slice()
     for (const [index, entry] of replaced) {
       entries[index] = entry
+      entry.position = index
       values[index] = entry.value
       byRowid.set(entry.rowid, entry)
     }
@@ -248,10 +258,17 @@ class PatchableQuery {
   }
 
   private entry(row: SqliteRow, before: Entry | undefined): Entry {
-    const keys = this.read.directions.map((_, index) => row[sortKeyColumn(index)] ?? null)
-    const decoded = this.guard(this.read.sql, () => this.read.decodeRow(row))
+    const keyColumns = this.keyColumns
+    const keys: BindValue[] = []
+    for (let index = 0; index < keyColumns.length; index++) keys.push(row[keyColumns[index]!] ?? null)
+    let decoded: unknown
+    try {
+      decoded = this.read.decodeRow(row)
+    } catch (cause) {
+      throw this.decodeFailure(this.read.sql, cause)
+    }
     const value = before !== undefined && deepEqual(before.value, decoded) ? before.value : decoded
-    return { rowid: rowidOf(row), keys, value }
+    return { rowid: rowidOf(row), keys, value, position: -1 }
   }
 
   /** The rows among `rowids` that match the query now, in chunks of bound rowids. */
@@ -285,9 +302,13 @@ class PatchableQuery {
     try {
       return decode()
     } catch (cause) {
-      if (cause instanceof Error && '_tag' in cause && (cause as { _tag: unknown })._tag === 'RowNotFoundError') throw cause
-      throw new QueryError(this.label, sql, cause)
+      throw this.decodeFailure(sql, cause)
     }
+  }
+
+  private decodeFailure(sql: string, cause: unknown): unknown {
+    if (cause instanceof Error && '_tag' in cause && (cause as { _tag: unknown })._tag === 'RowNotFoundError') return cause
+    return new QueryError(this.label, sql, cause)
   }
 }
 
