@@ -4,6 +4,9 @@ import type { SqliteRuntime } from './runtime.js'
 import { changesRowsUnreported, type TableTraits } from './unreported-changes.js'
 
 const ROWID_NAMES = ['rowid', '_rowid_', 'oid']
+// The hook runs once per changed row: its bounds are made once.
+const MAX_SAFE_ROWID = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE_ROWID = BigInt(Number.MIN_SAFE_INTEGER)
 
 /**
  * The update hook of one connection, collecting the rowids each table's changed rows had, plus the
@@ -78,7 +81,7 @@ export class WasmRowChangeTracker implements RowChangeTracker {
       this.#names.set(tablePointer, table)
     }
     if (this.#untrackedAll || this.#untracked.has(table)) return
-    if (rowid > BigInt(Number.MAX_SAFE_INTEGER) || rowid < BigInt(Number.MIN_SAFE_INTEGER)) {
+    if (rowid > MAX_SAFE_ROWID || rowid < MIN_SAFE_ROWID) {
       // Rowids are numbers everywhere else; a rowid beyond them is not worth a second representation.
       this.#untracked.add(table)
       this.#rowids.delete(table)
