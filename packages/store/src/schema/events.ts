@@ -75,8 +75,12 @@ const makeEventDef = <const TName extends string, S extends EventArgsSchema, TCl
   const explain = EffectSchema.decodeUnknownSync(EffectSchema.toType(schema))
   // Plain structs are checked field by field first: a few times faster than `is`, which stays the
   // judge of everything the shortcut does not accept (e.g. NaN, inherited fields).
+  // null: the schema has no shortcut (`??=` would look again on every call).
   let plainCodec: PlainStructCodec | null | undefined
-  const plainOf = (): PlainStructCodec | null => (plainCodec ??= plainStructCodec(schema) ?? null)
+  const plainOf = (): PlainStructCodec | null => {
+    if (plainCodec === undefined) plainCodec = plainStructCodec(schema) ?? null
+    return plainCodec
+  }
   let codecs: EventCodecs | undefined
   const getCodecs = (): EventCodecs => {
     if (codecs === undefined) {
