@@ -2,6 +2,7 @@ import type { BindValues, RowChangeTracker, SqliteDb, SqliteDbFactory, SqliteRow
 import { bindParameters } from './bind.js'
 import { applyChangeset, invertChangeset } from './changeset.js'
 import { copyDatabase } from './backup.js'
+import { exportFromFile } from './export-file.js'
 import {
   SQLITE_CANTOPEN,
   SQLITE_DONE,
@@ -92,7 +93,7 @@ export class WasmSqliteDbFactory implements SqliteDbFactory {
     const create = options?.create ?? true
     const absolute = vfs.resolve(path, create)
     const flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
-    const db = new WasmSqliteDb(runtime, openConnection(runtime, absolute, flags, vfs), absolute)
+    const db = new WasmSqliteDb(runtime, openConnection(runtime, absolute, flags, vfs), absolute, vfs)
     try {
       // Exclusive locking first: WAL then keeps its index in heap memory and needs no shared memory
       // (which the VFS does not provide). The journal_mode pragma is the first read of the file.
@@ -176,6 +177,8 @@ class WasmSqliteDb implements SqliteDb {
   #db: number
   /** The absolute path of the database file; undefined for an in-memory database. */
   readonly #path: string | undefined
+  /** The VFS of the database file; undefined for an in-memory database. */
+  readonly #vfs: FileVfs | undefined
   readonly #statements: StatementCache
   readonly #sessions = new Set<WasmSqliteSession>()
   #rowChanges: WasmRowChangeTracker | undefined
@@ -185,10 +188,11 @@ class WasmSqliteDb implements SqliteDb {
    */
   #schemaUncommitted = false
 
-  constructor(runtime: SqliteRuntime, db: number, path: string | undefined) {
+  constructor(runtime: SqliteRuntime, db: number, path: string | undefined, vfs?: FileVfs) {
     this.#runtime = runtime
     this.#db = db
     this.#path = path
+    this.#vfs = vfs
     this.#statements = new StatementCache(STATEMENT_CACHE_SIZE, (statement) =>
       runtime.raw.sqlite3_finalize(statement.pointer),
     )
@@ -237,7 +241,18 @@ class WasmSqliteDb implements SqliteDb {
   }
 
   export(): Uint8Array {
-    return exportDatabase(this.#runtime, this.#open())
+    const db = this.#open()
+    const readFile = this.#vfs?.readFile
+    if (this.#path !== undefined && readFile !== undefined) {
+      const bytes = exportFromFile({
+        select: (sql) => this.select(sql),
+        inTransaction: () => this.#runtime.raw.sqlite3_get_autocommit(db) === 0,
+        path: this.#path,
+        readFile,
+      })
+      if (bytes !== undefined) return bytes
+    }
+    return exportDatabase(this.#runtime, db)
   }
 
   import(bytes: Uint8Array): void {

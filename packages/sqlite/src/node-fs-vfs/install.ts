@@ -3,6 +3,7 @@ import type { SqliteRuntime } from '../runtime.js'
 import { SqliteError } from '../sqlite-error.js'
 import { MAX_PATHNAME } from './constants.js'
 import { ioMethods } from './io-methods.js'
+import { readFilePrefix } from './read-file.js'
 import { resolveDatabasePath } from './resolve-path.js'
 import { vfsMethods } from './vfs-methods.js'
 import type { VfsState } from './vfs-state.js'
@@ -58,5 +59,6 @@ function install(runtime: SqliteRuntime): FileVfs {
       state.lastOpenFailure = undefined
       return failure?.path === path ? failure.error : undefined
     },
+    readFile: readFilePrefix,
   }
 }
