@@ -15,7 +15,10 @@ const installed = new WeakMap<SqliteRuntime, FileVfs>()
 
 /**
  * Registers the node:fs VFS in the wasm module of `runtime` (once; later calls return the same one).
- * It is not made the default VFS: only `openFile` uses it, by name.
+ * `openFile` opens files with it by name. It is also made the default VFS, because SQLite seeds its
+ * random numbers (WAL salts) from the default VFS, and the module's own one reads Emscripten's
+ * /dev/urandom, which loads node:crypto (~5 ms of the first open). In-memory databases do no file
+ * I/O through it: this build keeps temp files in memory (SQLITE_TEMP_STORE=2).
  */
 export function installNodeFsVfs(runtime: SqliteRuntime): FileVfs {
   let vfs = installed.get(runtime)
@@ -42,7 +45,7 @@ function install(runtime: SqliteRuntime): FileVfs {
   vfs.$mxPathname = MAX_PATHNAME
   vfs.$zName = memory.permanentCString(NODE_FS_VFS_NAME)
   vfs.installMethods(vfsMethods(state, io.pointer))
-  const rc = capi.sqlite3_vfs_register(vfs.pointer, 0)
+  const rc = capi.sqlite3_vfs_register(vfs.pointer, 1)
   if (rc !== 0) {
     throw new SqliteError({
       problem: `Could not register the ${NODE_FS_VFS_NAME} VFS: ${capi.sqlite3_js_rc_str(rc)}`,
