@@ -1,6 +1,7 @@
 import type { FileVfs } from '../file-vfs.js'
 import type { SqliteRuntime } from '../runtime.js'
 import { SqliteError } from '../sqlite-error.js'
+import { installStructMethods } from '../struct-methods.js'
 import { MAX_PATHNAME } from './constants.js'
 import { ioMethods } from './io-methods.js'
 import { readFilePrefix } from './read-file.js'
@@ -36,7 +37,6 @@ function install(runtime: SqliteRuntime): FileVfs {
   // Both structs live as long as the module: SQLite keeps pointers to them.
   const io = new capi.sqlite3_io_methods()
   ;(io as unknown as { $iVersion: number }).$iVersion = 1
-  io.installMethods(ioMethods(state))
 
   const vfs = new capi.sqlite3_vfs()
   vfs.$iVersion = 2
@@ -44,7 +44,10 @@ function install(runtime: SqliteRuntime): FileVfs {
   vfs.$szOsFile = (capi.sqlite3_file as unknown as { structInfo: { sizeof: number } }).structInfo.sizeof
   vfs.$mxPathname = MAX_PATHNAME
   vfs.$zName = memory.permanentCString(NODE_FS_VFS_NAME)
-  vfs.installMethods(vfsMethods(state, io.pointer))
+  installStructMethods(wasm, [
+    { struct: io, methods: ioMethods(state) },
+    { struct: vfs, methods: vfsMethods(state, io.pointer) },
+  ])
   const rc = capi.sqlite3_vfs_register(vfs.pointer, 1)
   if (rc !== 0) {
     throw new SqliteError({
