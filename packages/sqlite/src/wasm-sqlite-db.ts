@@ -1,4 +1,4 @@
-import type { BindValues, RowChangeTracker, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '@cairn/store'
+import type { BindValue, BindValues, RowChangeTracker, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '@cairn/store'
 import { bindParameters } from './bind.js'
 import { applyChangeset, invertChangeset } from './changeset.js'
 import { copyDatabase } from './backup.js'
@@ -17,7 +17,7 @@ import { DatabaseLockedError } from './database-locked-error.js'
 import { sqliteFailure } from './failure.js'
 import type { FileVfs } from './file-vfs.js'
 import { prepareStatement, type PreparedStatement } from './prepare.js'
-import { readRow } from './read-row.js'
+import { readRow, readValues } from './read-row.js'
 import { WasmRowChangeTracker } from './row-change-tracker.js'
 import type { SqliteRuntime } from './runtime.js'
 import { openOpfsPool, type OpfsPool, type OpfsPoolOptions } from './opfs-pool.js'
@@ -200,14 +200,20 @@ class WasmSqliteDb implements SqliteDb {
 
   execute(sql: string, bindValues?: BindValues): number {
     const statement = this.#statement(sql)
-    this.#run(statement, bindValues, undefined)
+    this.#run(statement, bindValues, undefined, readRow)
     return statement.access.changesRows ? this.#runtime.raw.sqlite3_changes(this.#db) : 0
   }
 
   select<T extends SqliteRow = SqliteRow>(sql: string, bindValues?: BindValues): T[] {
     const rows: SqliteRow[] = []
-    this.#run(this.#statement(sql), bindValues, rows)
+    this.#run(this.#statement(sql), bindValues, rows, readRow)
     return rows as T[]
+  }
+
+  selectValues(sql: string, bindValues?: BindValues): BindValue[][] {
+    const rows: BindValue[][] = []
+    this.#run(this.#statement(sql), bindValues, rows, readValues)
+    return rows
   }
 
   tablesRead(sql: string): ReadonlySet<string> {
@@ -334,8 +340,13 @@ class WasmSqliteDb implements SqliteDb {
     return statement
   }
 
-  /** Binds, steps to the end (collecting rows into `rows` if given) and always resets. */
-  #run(statement: PreparedStatement, bindValues: BindValues | undefined, rows: SqliteRow[] | undefined): void {
+  /** Binds, steps to the end (collecting rows read by `read` into `rows`, if given) and always resets. */
+  #run<Row>(
+    statement: PreparedStatement,
+    bindValues: BindValues | undefined,
+    rows: Row[] | undefined,
+    read: (runtime: SqliteRuntime, statement: PreparedStatement) => Row,
+  ): void {
     const runtime = this.#runtime
     const { raw } = runtime
     const db = this.#db
@@ -347,7 +358,7 @@ class WasmSqliteDb implements SqliteDb {
       clearBindings = bindParameters(runtime, db, statement, bindValues)
       let rc = raw.sqlite3_step(pointer)
       while (rc === SQLITE_ROW) {
-        rows?.push(readRow(runtime, statement))
+        rows?.push(read(runtime, statement))
         rc = raw.sqlite3_step(pointer)
       }
       if (rc !== SQLITE_DONE) {
