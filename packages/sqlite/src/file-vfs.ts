@@ -16,4 +16,9 @@ export interface FileVfs {
    * error of the open); cleared by the call.
    */
   takeOpenFailure(path: string): unknown
+  /**
+   * The first `length` bytes of the file at `path` in one read, or undefined when the file is
+   * shorter. Optional: without it, `export()` reads a database page by page through SQLite.
+   */
+  readFile?(path: string, length: number): Uint8Array | undefined
 }

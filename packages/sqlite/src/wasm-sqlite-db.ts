@@ -1,7 +1,8 @@
-import type { BindValues, RowChangeTracker, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '@cairn/store'
+import type { BindValue, BindValues, RowChangeTracker, SqliteDb, SqliteDbFactory, SqliteRow, SqliteSession } from '@cairn/store'
 import { bindParameters } from './bind.js'
 import { applyChangeset, invertChangeset } from './changeset.js'
 import { copyDatabase } from './backup.js'
+import { exportFromFile } from './export-file.js'
 import {
   SQLITE_CANTOPEN,
   SQLITE_DONE,
@@ -16,7 +17,7 @@ import { DatabaseLockedError } from './database-locked-error.js'
 import { sqliteFailure } from './failure.js'
 import type { FileVfs } from './file-vfs.js'
 import { prepareStatement, type PreparedStatement } from './prepare.js'
-import { readRow } from './read-row.js'
+import { readRow, readValues } from './read-row.js'
 import { WasmRowChangeTracker } from './row-change-tracker.js'
 import type { SqliteRuntime } from './runtime.js'
 import { openOpfsPool, type OpfsPool, type OpfsPoolOptions } from './opfs-pool.js'
@@ -92,7 +93,7 @@ export class WasmSqliteDbFactory implements SqliteDbFactory {
     const create = options?.create ?? true
     const absolute = vfs.resolve(path, create)
     const flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
-    const db = new WasmSqliteDb(runtime, openConnection(runtime, absolute, flags, vfs), absolute)
+    const db = new WasmSqliteDb(runtime, openConnection(runtime, absolute, flags, vfs), absolute, vfs)
     try {
       // Exclusive locking first: WAL then keeps its index in heap memory and needs no shared memory
       // (which the VFS does not provide). The journal_mode pragma is the first read of the file.
@@ -176,6 +177,8 @@ class WasmSqliteDb implements SqliteDb {
   #db: number
   /** The absolute path of the database file; undefined for an in-memory database. */
   readonly #path: string | undefined
+  /** The VFS of the database file; undefined for an in-memory database. */
+  readonly #vfs: FileVfs | undefined
   readonly #statements: StatementCache
   readonly #sessions = new Set<WasmSqliteSession>()
   #rowChanges: WasmRowChangeTracker | undefined
@@ -185,10 +188,11 @@ class WasmSqliteDb implements SqliteDb {
    */
   #schemaUncommitted = false
 
-  constructor(runtime: SqliteRuntime, db: number, path: string | undefined) {
+  constructor(runtime: SqliteRuntime, db: number, path: string | undefined, vfs?: FileVfs) {
     this.#runtime = runtime
     this.#db = db
     this.#path = path
+    this.#vfs = vfs
     this.#statements = new StatementCache(STATEMENT_CACHE_SIZE, (statement) =>
       runtime.raw.sqlite3_finalize(statement.pointer),
     )
@@ -196,14 +200,20 @@ class WasmSqliteDb implements SqliteDb {
 
   execute(sql: string, bindValues?: BindValues): number {
     const statement = this.#statement(sql)
-    this.#run(statement, bindValues, undefined)
+    this.#run(statement, bindValues, undefined, readRow)
     return statement.access.changesRows ? this.#runtime.raw.sqlite3_changes(this.#db) : 0
   }
 
   select<T extends SqliteRow = SqliteRow>(sql: string, bindValues?: BindValues): T[] {
     const rows: SqliteRow[] = []
-    this.#run(this.#statement(sql), bindValues, rows)
+    this.#run(this.#statement(sql), bindValues, rows, readRow)
     return rows as T[]
+  }
+
+  selectValues(sql: string, bindValues?: BindValues): BindValue[][] {
+    const rows: BindValue[][] = []
+    this.#run(this.#statement(sql), bindValues, rows, readValues)
+    return rows
   }
 
   tablesRead(sql: string): ReadonlySet<string> {
@@ -237,7 +247,18 @@ class WasmSqliteDb implements SqliteDb {
   }
 
   export(): Uint8Array {
-    return exportDatabase(this.#runtime, this.#open())
+    const db = this.#open()
+    const readFile = this.#vfs?.readFile
+    if (this.#path !== undefined && readFile !== undefined) {
+      const bytes = exportFromFile({
+        select: (sql) => this.select(sql),
+        inTransaction: () => this.#runtime.raw.sqlite3_get_autocommit(db) === 0,
+        path: this.#path,
+        readFile,
+      })
+      if (bytes !== undefined) return bytes
+    }
+    return exportDatabase(this.#runtime, db)
   }
 
   import(bytes: Uint8Array): void {
@@ -319,8 +340,13 @@ class WasmSqliteDb implements SqliteDb {
     return statement
   }
 
-  /** Binds, steps to the end (collecting rows into `rows` if given) and always resets. */
-  #run(statement: PreparedStatement, bindValues: BindValues | undefined, rows: SqliteRow[] | undefined): void {
+  /** Binds, steps to the end (collecting rows read by `read` into `rows`, if given) and always resets. */
+  #run<Row>(
+    statement: PreparedStatement,
+    bindValues: BindValues | undefined,
+    rows: Row[] | undefined,
+    read: (runtime: SqliteRuntime, statement: PreparedStatement) => Row,
+  ): void {
     const runtime = this.#runtime
     const { raw } = runtime
     const db = this.#db
@@ -332,7 +358,7 @@ class WasmSqliteDb implements SqliteDb {
       clearBindings = bindParameters(runtime, db, statement, bindValues)
       let rc = raw.sqlite3_step(pointer)
       while (rc === SQLITE_ROW) {
-        rows?.push(readRow(runtime, statement))
+        rows?.push(read(runtime, statement))
         rc = raw.sqlite3_step(pointer)
       }
       if (rc !== SQLITE_DONE) {

@@ -171,6 +171,24 @@ describe('export and import on a database file', () => {
     db.close()
   })
 
+  it('export the file in one read once its log is checkpointed: the bytes SQLite copies page by page', () => {
+    const file = path.join(freshDir(), 'whole.db')
+    const db = sqlite.openFile(file)
+    fill(db, 300)
+    // Inside a transaction the file may not hold the whole database: SQLite copies it page by page.
+    db.execute('BEGIN')
+    const paged = db.export()
+    db.execute('COMMIT')
+    const whole = db.export()
+    expect(Buffer.from(whole).equals(Buffer.from(paged))).toBe(true)
+    expect(whole.length).toBe(fs.statSync(file).size)
+    db.execute('INSERT INTO t VALUES (301, ?)', ['after export'])
+    const memory = sqlite.openInMemory()
+    memory.import(db.export())
+    expect(rows(memory)).toEqual(rows(db))
+    db.close()
+  })
+
   it('import into the file itself, durably, keeping WAL mode', () => {
     const file = path.join(freshDir(), 'import.db')
     const source = sqlite.openInMemory()

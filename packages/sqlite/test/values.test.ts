@@ -40,6 +40,8 @@ describe('execute and select', () => {
     values.forEach((value, id) => db.execute('INSERT INTO v (id, value) VALUES (?, ?)', [id, value]))
     const rows = db.select('SELECT id, value FROM v ORDER BY id')
     expect(rows.map((row) => row.value)).toEqual(values.map((value) => (value === '\uD83D' ? '\uFFFD' : value)))
+    // selectValues: the same values, each row an array in column order.
+    expect(db.selectValues('SELECT value, id FROM v ORDER BY id')).toEqual(rows.map((row) => [row.value, row.id]))
     expect(db.select("SELECT length(CAST(value AS BLOB)) AS bytes FROM v WHERE value = 'ascii then é'")).toEqual([{ bytes: 13 }])
   })
 

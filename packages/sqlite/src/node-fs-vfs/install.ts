@@ -1,8 +1,10 @@
 import type { FileVfs } from '../file-vfs.js'
 import type { SqliteRuntime } from '../runtime.js'
 import { SqliteError } from '../sqlite-error.js'
+import { installStructMethods } from '../struct-methods.js'
 import { MAX_PATHNAME } from './constants.js'
 import { ioMethods } from './io-methods.js'
+import { readFilePrefix } from './read-file.js'
 import { resolveDatabasePath } from './resolve-path.js'
 import { vfsMethods } from './vfs-methods.js'
 import type { VfsState } from './vfs-state.js'
@@ -14,7 +16,10 @@ const installed = new WeakMap<SqliteRuntime, FileVfs>()
 
 /**
  * Registers the node:fs VFS in the wasm module of `runtime` (once; later calls return the same one).
- * It is not made the default VFS: only `openFile` uses it, by name.
+ * `openFile` opens files with it by name. It is also made the default VFS, because SQLite seeds its
+ * random numbers (WAL salts) from the default VFS, and the module's own one reads Emscripten's
+ * /dev/urandom, which loads node:crypto (~5 ms of the first open). In-memory databases do no file
+ * I/O through it: this build keeps temp files in memory (SQLITE_TEMP_STORE=2).
  */
 export function installNodeFsVfs(runtime: SqliteRuntime): FileVfs {
   let vfs = installed.get(runtime)
@@ -32,7 +37,6 @@ function install(runtime: SqliteRuntime): FileVfs {
   // Both structs live as long as the module: SQLite keeps pointers to them.
   const io = new capi.sqlite3_io_methods()
   ;(io as unknown as { $iVersion: number }).$iVersion = 1
-  io.installMethods(ioMethods(state))
 
   const vfs = new capi.sqlite3_vfs()
   vfs.$iVersion = 2
@@ -40,8 +44,11 @@ function install(runtime: SqliteRuntime): FileVfs {
   vfs.$szOsFile = (capi.sqlite3_file as unknown as { structInfo: { sizeof: number } }).structInfo.sizeof
   vfs.$mxPathname = MAX_PATHNAME
   vfs.$zName = memory.permanentCString(NODE_FS_VFS_NAME)
-  vfs.installMethods(vfsMethods(state, io.pointer))
-  const rc = capi.sqlite3_vfs_register(vfs.pointer, 0)
+  installStructMethods(wasm, [
+    { struct: io, methods: ioMethods(state) },
+    { struct: vfs, methods: vfsMethods(state, io.pointer) },
+  ])
+  const rc = capi.sqlite3_vfs_register(vfs.pointer, 1)
   if (rc !== 0) {
     throw new SqliteError({
       problem: `Could not register the ${NODE_FS_VFS_NAME} VFS: ${capi.sqlite3_js_rc_str(rc)}`,
@@ -58,5 +65,6 @@ function install(runtime: SqliteRuntime): FileVfs {
       state.lastOpenFailure = undefined
       return failure?.path === path ? failure.error : undefined
     },
+    readFile: readFilePrefix,
   }
 }

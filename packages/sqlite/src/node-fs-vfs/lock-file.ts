@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import { DatabaseLockedError } from '../database-locked-error.js'
+import { randomHex } from './random.js'
 import { sleepSync } from './sleep.js'
 
 /**
@@ -50,7 +50,7 @@ export function lockPathFor(databasePath: string): string {
  */
 export function acquireLock(databasePath: string): HeldLock {
   const lockPath = lockPathFor(databasePath)
-  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), token: randomBytes(8).toString('hex') }
+  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), token: randomHex(8) }
   const content = `${JSON.stringify(owner)}\n`
   let seen: ReturnType<typeof readLock>
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -158,7 +158,7 @@ function isHeld(owner: LockOwner): boolean {
  * the lock file still holds its content, and the loser backs off.
  */
 function takeOver(lockPath: string, staleRaw: string, content: string): boolean {
-  const fresh = `${lockPath}.${randomBytes(6).toString('hex')}.tmp`
+  const fresh = `${lockPath}.${randomHex(6)}.tmp`
   fs.writeFileSync(fresh, content, { flag: 'wx', mode: 0o644 })
   try {
     if (readLock(lockPath)?.raw !== staleRaw) return false

@@ -1,4 +1,3 @@
-import { randomBytes, randomFillSync } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -25,6 +24,7 @@ import { errnoOf, openErrorCode } from './errno.js'
 import { acquireLock, releaseLock, type HeldLock } from './lock-file.js'
 import { sleepSync } from './sleep.js'
 import { guarded } from './guarded.js'
+import { fillRandom, randomHex } from './random.js'
 import type { VfsState } from './vfs-state.js'
 
 const encoder = new TextEncoder()
@@ -91,7 +91,7 @@ export function vfsMethods(state: VfsState, ioMethodsPointer: number) {
 
     xRandomness: (_vfs: number, size: number, out: number): number => {
       try {
-        randomFillSync(memory.heap8(), out, size)
+        fillRandom(memory.heap8().subarray(out, out + size))
         return size
       } catch {
         return 0
@@ -117,7 +117,7 @@ export function vfsMethods(state: VfsState, ioMethodsPointer: number) {
 
 /** A fresh path for an anonymous temp file (SQLite passes no name and deletes it on close). */
 function temporaryPath(): string {
-  return path.join(os.tmpdir(), `cairn-sqlite-${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
+  return path.join(os.tmpdir(), `cairn-sqlite-${process.pid}-${randomHex(8)}.tmp`)
 }
 
 function nodeOpenFlags(flags: number): number {

@@ -37,20 +37,27 @@ const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 const ROWS_PER_INSERT = 64
 const insertSql = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => INSERT_INTO + Array(rows).fill(ROW).join(', '))
 
-interface EventlogRow {
-  [column: string]: string | number
-  seqNumGlobal: number
-  seqNumClient: number
-  seqNumRebaseGeneration: number
-  parentSeqNumGlobal: number
-  parentSeqNumClient: number
-  parentSeqNumRebaseGeneration: number
-  name: string
-  argsJson: string
-  clientId: string
-  sessionId: string
-  timestamp: number
-}
+/** The columns events are read with, in the order of `EventValues`. */
+const EVENT_COLUMNS = `seqNumGlobal, seqNumClient, seqNumRebaseGeneration, parentSeqNumGlobal, parentSeqNumClient,
+  parentSeqNumRebaseGeneration, name, argsJson, clientId, sessionId, timestamp`
+
+/** An event row as `selectValues` returns it (no object per row: a replay reads every event). */
+type EventValues = [
+  seqNumGlobal: number,
+  seqNumClient: number,
+  seqNumRebaseGeneration: number,
+  parentSeqNumGlobal: number,
+  parentSeqNumClient: number,
+  parentSeqNumRebaseGeneration: number,
+  name: string,
+  argsJson: string,
+  clientId: string,
+  sessionId: string,
+  timestamp: number,
+]
+
+const selectEvents = (db: SqliteDb, where: string, bindValues: (string | number)[]): EventValues[] =>
+  db.selectValues(`SELECT ${EVENT_COLUMNS} FROM eventlog ${where}`, bindValues) as EventValues[]
 
 /** Creates the eventlog tables if they are missing. */
 export const initializeEventlogDb = (db: SqliteDb): void => {
@@ -126,28 +133,27 @@ export const readEvents = (db: SqliteDb, after: SeqNum = ROOT_SEQ_NUM, limit = -
 export const readStoredEvents = (db: SqliteDb, after: SeqNum, limit: number): StoredEvent[] =>
   readRowsAfter(db, after, limit).map(toStoredEvent)
 
-const readRowsAfter = (db: SqliteDb, after: SeqNum, limit: number): EventlogRow[] => {
+const readRowsAfter = (db: SqliteDb, after: SeqNum, limit: number): EventValues[] => {
   // `seqNumGlobal >= ?` seeks in the primary key and costs half of a row-value comparison per row;
   // the few rows of `after.global` at or before `after.client` are dropped here.
-  const rows = db.select<EventlogRow>(
-    'SELECT * FROM eventlog WHERE seqNumGlobal >= ? ORDER BY seqNumGlobal, seqNumClient LIMIT ?',
-    [after.global, limit < 0 ? -1 : limit + after.client + 1],
-  )
+  const rows = selectEvents(db, 'WHERE seqNumGlobal >= ? ORDER BY seqNumGlobal, seqNumClient LIMIT ?', [
+    after.global,
+    limit < 0 ? -1 : limit + after.client + 1,
+  ])
   let skip = 0
-  while (skip < rows.length && rows[skip]!.seqNumGlobal === after.global && rows[skip]!.seqNumClient <= after.client) skip++
+  while (skip < rows.length && rows[skip]![0] === after.global && rows[skip]![1] <= after.client) skip++
   const end = limit < 0 ? rows.length : Math.min(rows.length, skip + limit)
   return skip === 0 && end === rows.length ? rows : rows.slice(skip, end)
 }
 
 /** Events after `after` up to and including `upTo`, in log order (what a rollback must replay). */
 export const readEventsBetween = (db: SqliteDb, after: SeqNum, upTo: SeqNum): EncodedEvent[] =>
-  db
-    .select<EventlogRow>(
-      `SELECT * FROM eventlog WHERE (seqNumGlobal, seqNumClient) > (?, ?) AND (seqNumGlobal, seqNumClient) <= (?, ?)
-       ORDER BY seqNumGlobal, seqNumClient`,
-      [after.global, after.client, upTo.global, upTo.client],
-    )
-    .map(toEncodedEvent)
+  selectEvents(
+    db,
+    `WHERE (seqNumGlobal, seqNumClient) > (?, ?) AND (seqNumGlobal, seqNumClient) <= (?, ?)
+     ORDER BY seqNumGlobal, seqNumClient`,
+    [after.global, after.client, upTo.global, upTo.client],
+  ).map(toEncodedEvent)
 
 /**
  * How many events come after `after`. Synced events are numbered without gaps (one per global
@@ -168,44 +174,34 @@ export const countEventsAfter = (db: SqliteDb, after: SeqNum): number => {
   return synced + clientOnly
 }
 
-const seqNumOf = (row: EventlogRow): SeqNum => ({
-  global: row.seqNumGlobal,
-  client: row.seqNumClient,
-  rebaseGeneration: row.seqNumRebaseGeneration,
-})
+const seqNumOf = (row: EventValues): SeqNum => ({ global: row[0], client: row[1], rebaseGeneration: row[2] })
 
-const parentSeqNumOf = (row: EventlogRow): SeqNum => ({
-  global: row.parentSeqNumGlobal,
-  client: row.parentSeqNumClient,
-  rebaseGeneration: row.parentSeqNumRebaseGeneration,
-})
+const parentSeqNumOf = (row: EventValues): SeqNum => ({ global: row[3], client: row[4], rebaseGeneration: row[5] })
 
 /** A row with its arguments left as JSON text (replay decodes them straight from it). */
-const toStoredEvent = (row: EventlogRow): StoredEvent => ({
-  name: row.name,
-  argsJson: row.argsJson,
+const toStoredEvent = (row: EventValues): StoredEvent => ({
+  name: row[6],
+  argsJson: row[7],
   seqNum: seqNumOf(row),
   parentSeqNum: parentSeqNumOf(row),
-  clientId: row.clientId,
-  sessionId: row.sessionId,
-  timestamp: row.timestamp,
+  clientId: row[8],
+  sessionId: row[9],
+  timestamp: row[10],
 })
 
-const toEncodedEvent = (row: EventlogRow): EncodedEvent => ({
-  name: row.name,
-  args: JSON.parse(row.argsJson) as unknown,
+const toEncodedEvent = (row: EventValues): EncodedEvent => ({
+  name: row[6],
+  args: JSON.parse(row[7]) as unknown,
   seqNum: seqNumOf(row),
   parentSeqNum: parentSeqNumOf(row),
-  clientId: row.clientId,
-  sessionId: row.sessionId,
-  timestamp: row.timestamp,
+  clientId: row[8],
+  sessionId: row[9],
+  timestamp: row[10],
 })
 
 /** The last event's sequence number, or the root when the log is empty. */
 export const eventlogHead = (db: SqliteDb): SeqNum => {
-  const row = db.select<EventlogRow>(
-    'SELECT * FROM eventlog ORDER BY seqNumGlobal DESC, seqNumClient DESC LIMIT 1',
-  )[0]
+  const row = selectEvents(db, 'ORDER BY seqNumGlobal DESC, seqNumClient DESC LIMIT 1', [])[0]
   return row === undefined ? ROOT_SEQ_NUM : seqNumOf(row)
 }
 

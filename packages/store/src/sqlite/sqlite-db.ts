@@ -47,6 +47,11 @@ export interface SqliteDb {
   execute(sql: string, bindValues?: BindValues): number
   /** Runs a statement and returns its rows as objects keyed by column name. */
   select<T extends SqliteRow = SqliteRow>(sql: string, bindValues?: BindValues): T[]
+  /**
+   * Runs a statement and returns its rows as arrays of values in column order: for reading many
+   * rows, as it builds no object per row.
+   */
+  selectValues(sql: string, bindValues?: BindValues): BindValue[][]
   /** Tables a statement reads, as SQLite's authorizer reports them while preparing (cached per SQL). */
   tablesRead(sql: string): ReadonlySet<string>
   /** Tables a statement inserts into, updates or deletes from (cached per SQL). */
