@@ -34,7 +34,9 @@ export interface QueryDbOptions<TResult, TMapped> {
   readonly label?: string
   /**
    * Values the query depends on that are not reactive (e.g. a component prop). Definitions with equal
-   * `deps` share one node, so a definition rebuilt on every render is computed once.
+   * `deps` share one node, so a definition rebuilt on every render is computed once: for a function
+   * query, those with the same label and function source; for a query builder or raw query, those
+   * with the same SQL and bind values.
    */
   readonly deps?: unknown
   /** Transforms the decoded result; runs only when the result changed. */
