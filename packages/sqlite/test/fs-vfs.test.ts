@@ -388,6 +388,16 @@ describe('the lock file', () => {
     expect(fs.existsSync(`${file}.lock`)).toBe(false)
   })
 
+  it('creates the lock file whole, leaving no file of its own behind', () => {
+    const dir = freshDir()
+    const file = path.join(dir, 'whole.db')
+    const db = sqlite.openFile(file)
+    // Written under another name and hard-linked: a reader never sees it empty or half-written.
+    expect(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8'))).toMatchObject({ pid: process.pid })
+    expect(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([])
+    db.close()
+  })
+
   it('waits for a lock file being written, and takes over one left half-written', () => {
     const file = path.join(freshDir(), 'half.db')
     fs.writeFileSync(`${file}.lock`, '')

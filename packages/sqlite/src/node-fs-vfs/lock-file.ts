@@ -94,7 +94,34 @@ function hold(lock: HeldLock): HeldLock {
   return lock
 }
 
+/**
+ * Creates the lock file with its content in one step: the content goes to a file of our own, which
+ * is then hard-linked as the lock file (failing if one exists). A process killed meanwhile leaves
+ * at most that file of its own, never a half-written lock file that the next process, restarted
+ * right after the crash, would have to wait for. Where hard links are not supported, the lock file
+ * is created and then written.
+ */
 function tryCreate(lockPath: string, content: string): boolean {
+  const own = `${lockPath}.${randomHex(6)}.tmp`
+  try {
+    fs.writeFileSync(own, content, { flag: 'wx', mode: 0o644 })
+  } catch {
+    return tryCreateInPlace(lockPath, content)
+  }
+  try {
+    fs.linkSync(own, lockPath)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EXDEV') return tryCreateInPlace(lockPath, content)
+    throw error
+  } finally {
+    fs.rmSync(own, { force: true })
+  }
+}
+
+function tryCreateInPlace(lockPath: string, content: string): boolean {
   let fd: number
   try {
     fd = fs.openSync(lockPath, 'wx', 0o644)
