@@ -102,9 +102,9 @@ function hold(lock: HeldLock): HeldLock {
  * is created and then written.
  */
 function tryCreate(lockPath: string, content: string): boolean {
-  const own = `${lockPath}.${randomHex(6)}.tmp`
+  let own: string
   try {
-    fs.writeFileSync(own, content, { flag: 'wx', mode: 0o644 })
+    own = writeOwnCopy(lockPath, content)
   } catch {
     return tryCreateInPlace(lockPath, content)
   }
@@ -185,8 +185,7 @@ function isHeld(owner: LockOwner): boolean {
  * the lock file still holds its content, and the loser backs off.
  */
 function takeOver(lockPath: string, staleRaw: string, content: string): boolean {
-  const fresh = `${lockPath}.${randomHex(6)}.tmp`
-  fs.writeFileSync(fresh, content, { flag: 'wx', mode: 0o644 })
+  const fresh = writeOwnCopy(lockPath, content)
   try {
     if (readLock(lockPath)?.raw !== staleRaw) return false
     fs.renameSync(fresh, lockPath)
@@ -195,6 +194,13 @@ function takeOver(lockPath: string, staleRaw: string, content: string): boolean 
   }
   sleepSync(TAKEOVER_SETTLE_MS)
   return readLock(lockPath)?.raw === content
+}
+
+/** Writes `content` to a new file of this process's own next to the lock file; returns its path. */
+function writeOwnCopy(lockPath: string, content: string): string {
+  const own = `${lockPath}.${randomHex(6)}.tmp`
+  fs.writeFileSync(own, content, { flag: 'wx', mode: 0o644 })
+  return own
 }
 
 function lockedError(path: string, lockPath: string, owner: LockOwner | undefined): DatabaseLockedError {
