@@ -82,18 +82,16 @@ export class WasmMemory {
   /** The UTF-8 text of `length` bytes at `pointer`. */
   textAt(pointer: number, length: number): string {
     const heap = this.heap8()
+    const end = pointer + length
     // TextDecoder's fixed cost per call is several times that of building a short ASCII string by
     // hand (ids, names, flags: most texts a query returns).
     if (length <= SHORT_DECODE) {
       let text = ''
-      for (let index = pointer; index < pointer + length; index++) {
-        const byte = heap[index]!
-        if (byte >= 0x80) return decoder.decode(heap.subarray(pointer, pointer + length))
-        text += String.fromCharCode(byte)
-      }
-      return text
+      let index = pointer
+      for (; index < end && heap[index]! < 0x80; index++) text += String.fromCharCode(heap[index]!)
+      if (index === end) return text
     }
-    return decoder.decode(heap.subarray(pointer, pointer + length))
+    return decoder.decode(heap.subarray(pointer, end))
   }
 
   /**
