@@ -94,12 +94,12 @@ export function queryDb(
   // What the query is: its whole SQL, its values and how its rows are decoded (undefined: a
   // `first()` fallback function, which no string can stand for).
   const shape = read !== undefined ? read.resultShape : isRawSqlQuery(query) && query.schema !== undefined ? `schema:${schemaId(query.schema)}` : ''
-  const identity = `${textId(compiled.sql)}|${bindValuesKey(compiled.bindValues)}|${shape ?? 'first:fallback'}`
+  const identity = (): string => `${textId(compiled.sql)}|${bindValuesKey(compiled.bindValues)}|${shape ?? 'first:fallback'}`
   const key =
     options.deps !== undefined
-      ? keyFromDeps('db', identity, map ?? Object, options.deps)
+      ? keyFromDeps('db', identity(), map ?? Object, options.deps)
       : map === undefined && read !== undefined && shape !== undefined
-        ? `db|${identity}`
+        ? `db|${identity()}`
         : undefined
   const compute = (runtime: QueryRuntime): unknown => {
     const result = runCompiledQuery(runtime.db, compiled, runtime.sessionId, label)
@@ -161,9 +161,7 @@ const bindValuesKey = (values: unknown): string => {
   for (let index = 0; index < values.length; index++) {
     const value: unknown = values[index]
     if (index > 0) key += ','
-    if (typeof value === 'string') key += JSON.stringify(value)
-    else if (typeof value === 'number' || value === null) key += JSON.stringify(value)
-    else key += JSON.stringify(value, bindValueReplacer)
+    key += typeof value === 'string' || typeof value === 'number' || value === null ? JSON.stringify(value) : JSON.stringify(value, bindValueReplacer)
   }
   return `${key}]`
 }
