@@ -45,7 +45,22 @@ export interface QueryDbOptions<TResult, TMapped> {
 
 let queryCount = 0
 
-const labelOf = (compiled: CompiledQuery): string => compiled.sql.slice(0, 80)
+const MAX_LABELS = 10_000
+const labels = new Map<string, string>()
+
+/**
+ * The default label: the SQL's start. Remembered per SQL text, since a point query's def is built per
+ * call and its SQL (cached per shape) is usually the same string, found without hashing it again.
+ */
+const labelOf = (compiled: CompiledQuery): string => {
+  let label = labels.get(compiled.sql)
+  if (label === undefined) {
+    if (labels.size >= MAX_LABELS) labels.clear()
+    label = compiled.sql.slice(0, 80)
+    labels.set(compiled.sql, label)
+  }
+  return label
+}
 
 /**
  * A reactive SQL query. It re-runs only when a table it reads is written, and its subscribers hear

@@ -85,9 +85,28 @@ const setAssignments = (table: TableInfo, method: string, values: unknown): Assi
   return { columns, bindValues }
 }
 
+/**
+ * `state` with the fields of `patch` replaced (no patch sets a field to undefined). Spelled out
+ * rather than spread: every state then has one shape, and a point query chains several builders.
+ */
+const patched = (state: BuilderState, patch: Partial<BuilderState>): BuilderState => ({
+  table: state.table,
+  kind: patch.kind ?? state.kind,
+  columns: patch.columns ?? state.columns,
+  pluck: patch.pluck ?? state.pluck,
+  where: patch.where ?? state.where,
+  orderBy: patch.orderBy ?? state.orderBy,
+  limit: patch.limit ?? state.limit,
+  offset: patch.offset ?? state.offset,
+  first: patch.first ?? state.first,
+  assignments: patch.assignments ?? state.assignments,
+  onConflict: patch.onConflict ?? state.onConflict,
+  returning: patch.returning ?? state.returning,
+})
+
 /** A query builder. Use through the `QueryBuilder` type; instances come from tables. */
 export class QueryBuilderImpl {
-  readonly [QueryBuilderTypeId] = QueryBuilderTypeId
+  declare readonly [QueryBuilderTypeId]: typeof QueryBuilderTypeId
   /** @internal */
   readonly _state: BuilderState
   #compiled: CompiledQuery | undefined
@@ -102,7 +121,7 @@ export class QueryBuilderImpl {
   }
 
   private next(patch: Partial<BuilderState>): QueryBuilderImpl {
-    return new QueryBuilderImpl({ ...this._state, ...patch })
+    return new QueryBuilderImpl(patched(this._state, patch))
   }
 
   private fail(detail: string): never {
@@ -229,6 +248,9 @@ export class QueryBuilderImpl {
     return `${sql} -- bindValues: [${shown.join(', ')}]`
   }
 }
+
+// On the prototype: a field would be defined on every builder, and a query chains several.
+Object.defineProperty(QueryBuilderImpl.prototype, QueryBuilderTypeId, { value: QueryBuilderTypeId })
 
 /** A builder on the whole table, typed from its definition. */
 export const makeTableQueryBuilder = <TDef extends AnySqliteTableDef>(table: TableInfo): TableQueryBuilder<TDef> =>

@@ -85,15 +85,36 @@ export const selectedRowDecoder = (state: BuilderState): ((row: SqliteRow) => un
     : (row: SqliteRow): unknown => decodeColumn(table, pluckColumn, columnOf(table, pluckColumn), row[pluckColumn] ?? null)
 }
 
+/**
+ * The SQL of a select, cached per table by its shape (columns, conditions, order, which of LIMIT and
+ * OFFSET it binds): a point query built per call then yields the same string each time, which the
+ * store's keys and caches look up without hashing it again.
+ */
+const selectSql = (state: BuilderState, limit: number | undefined): string => {
+  const { table } = state
+  let key = state.columns === undefined ? 'select*' : `select:${state.columns.join('\u0000')}`
+  for (let i = 0; i < state.where.length; i++) key += `\u0001${state.where[i]!.sql}`
+  for (let i = 0; i < state.orderBy.length; i++) key += `\u0002${state.orderBy[i]!.column}\u0000${state.orderBy[i]!.direction}`
+  if (limit !== undefined || state.offset !== undefined) key += state.offset === undefined ? '\u0003limit' : '\u0003offset'
+  return cached(table, key, () => {
+    const columns = state.columns ?? table.columnNames
+    return `SELECT ${columnList(table, columns)} FROM ${table.quotedName}${appendWhere(state, [])}${appendOrderBy(state)}${appendLimit(limit, state.offset, [])}`
+  })
+}
+
+/** The bind values of a select's conditions, LIMIT and OFFSET, in the order of its SQL. */
+const selectBindValues = (state: BuilderState, limit: number | undefined): Array<CompiledBindValue> => {
+  const bindValues: Array<CompiledBindValue> = []
+  for (let i = 0; i < state.where.length; i++) for (const value of state.where[i]!.bindValues) bindValues.push(value)
+  appendLimit(limit, state.offset, bindValues)
+  return bindValues
+}
+
 const compileSelect = (state: BuilderState): CompiledQuery => {
   const { table } = state
-  const columns = state.columns ?? table.columnNames
-  const bindValues: Array<CompiledBindValue> = []
-  let sql = `SELECT ${columnList(table, columns)} FROM ${table.quotedName}`
-  sql += appendWhere(state, bindValues)
-  sql += appendOrderBy(state)
   const limit = state.first === undefined ? state.limit : Math.min(state.limit ?? 1, 1)
-  sql += appendLimit(limit, state.offset, bindValues)
+  const sql = selectSql(state, limit)
+  const bindValues = selectBindValues(state, limit)
 
   const decodeOne = selectedRowDecoder(state)
   const first = state.first

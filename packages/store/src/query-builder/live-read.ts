@@ -79,13 +79,22 @@ const windowLimit = (state: BuilderState): number | undefined =>
 export const storeRead = (builder: QueryBuilder<unknown>): StoreRead => {
   const compiled = compileQuery(builder)
   const state = stateOf(builder)
-  const resultShape = state?.first === undefined ? '' : state.first.behaviour === 'fallback' ? undefined : `first:${state.first.behaviour}`
-  const read = { sql: compiled.sql, bindValues: compiled.bindValues, decode: compiled.decode, resultShape }
+  const first = state?.first
+  const resultShape = first === undefined ? '' : first.behaviour === 'fallback' ? undefined : first.behaviour === 'error' ? 'first:error' : 'first:undefined'
   const rowid = state === undefined ? undefined : rowidName(state.table)
-  if (state?.kind !== 'select' || rowid === undefined) return read
-  const { head, order } = selectFragments(state, rowid)
-  const sql = head + appendWhere(state, []) + order + appendLimit(windowLimit(state), state.offset, [])
-  return { ...read, sql }
+  let sql = compiled.sql
+  if (state?.kind === 'select' && rowid !== undefined) {
+    // Keyed by the builder's SQL (cached per shape, so usually the same string): the store's SQL follows from it.
+    const known = state.table.storeReads.get(compiled.sql)
+    if (known === undefined) {
+      const { head, order } = selectFragments(state, rowid)
+      sql = head + appendWhere(state, []) + order + appendLimit(windowLimit(state), state.offset, [])
+      state.table.storeReads.set(compiled.sql, sql)
+    } else {
+      sql = known
+    }
+  }
+  return { sql, bindValues: compiled.bindValues, decode: compiled.decode, resultShape }
 }
 
 /**

@@ -17,6 +17,13 @@ export interface TableInfo {
   readonly quoted: ReadonlyMap<string, string>
   /** Shape-keyed cache (SQL fragments, decoders). Bounded by the number of distinct query shapes in the app. */
   readonly cache: Map<string, unknown>
+  /**
+   * `"col" <op> ?` by operator, then column: looked up per condition, with keys that are already
+   * strings (no key is built per call).
+   */
+  readonly comparisons: Map<string, Map<string, string>>
+  /** The store's SQL of a select (see `storeRead`), by the builder's SQL of it. */
+  readonly storeReads: Map<string, string>
   /** The column lists inserts use, one array per list (see `insertColumns`). */
   readonly insertColumns: Map<number | string, ReadonlyArray<string>>
 }
@@ -31,6 +38,8 @@ export const makeTableInfo = (def: AnySqliteTableDef): TableInfo => {
     columnNames,
     quoted: new Map(columnNames.map((name) => [name, quoteIdentifier(name)])),
     cache: new Map(),
+    comparisons: new Map(),
+    storeReads: new Map(),
     insertColumns: new Map(),
   }
 }

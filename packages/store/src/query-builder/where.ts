@@ -4,7 +4,7 @@
  */
 import { describeValue } from '../schema/issues.js'
 import { QueryBuilderError } from './errors.js'
-import { cached, columnOf, quotedColumn, type TableInfo } from './table-info.js'
+import { columnOf, quotedColumn, type TableInfo } from './table-info.js'
 import type { CompiledBindValue } from './types.js'
 import { encodeValue } from './values.js'
 
@@ -53,8 +53,13 @@ const asOpCondition = (value: unknown): { op: Op; value: unknown } | undefined =
  * `"col" <op> ?`, one string per table, operator and column: conditions built per event (a
  * materializer's `where({ id })`) then share their SQL text, which the SQL of writes is cached by.
  */
-const comparisonSql = (table: TableInfo, column: string, op: Op): string =>
-  cached(table, `where\u0001${op}\u0001${column}`, () => `${quotedColumn(table, column)} ${op} ?`)
+const comparisonSql = (table: TableInfo, column: string, op: Op): string => {
+  let byColumn = table.comparisons.get(op)
+  if (byColumn === undefined) table.comparisons.set(op, (byColumn = new Map()))
+  let sql = byColumn.get(column)
+  if (sql === undefined) byColumn.set(column, (sql = `${quotedColumn(table, column)} ${op} ?`))
+  return sql
+}
 
 const condition = (table: TableInfo, column: string, op: Op, value: unknown): WhereFragment => {
   columnOf(table, column)

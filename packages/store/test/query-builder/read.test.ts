@@ -147,6 +147,33 @@ describe('orderBy, limit, offset', () => {
     expect(db.run(offsetOnly)).toEqual(['b', 'c'])
   })
 
+  it('queries of one shape share their SQL text; each keeps its own values, and other shapes get their own SQL', () => {
+    const pointA = compileQuery(todos.where({ id: 'a' }).first())
+    const pointB = compileQuery(todos.where({ id: 'b' }).first())
+    expect(pointB.sql).toBe(pointA.sql)
+    expect([pointA.bindValues, pointB.bindValues]).toEqual([['a', 1], ['b', 1]])
+    expect(db.run(todos.where({ id: 'b' }).first())?.text).toBe('Walk the dog')
+    const shapes = [
+      todos.where({ id: 'a' }),
+      todos.where({ id: 'a' }).limit(1),
+      todos.where({ id: 'a' }).offset(1),
+      todos.where('id', '!=', 'a'),
+      todos.where('id', 'IN', ['a']),
+      todos.where('id', 'IN', ['a', 'b']),
+      todos.where({ id: 'a', completed: false }),
+      todos.where({ completed: false, id: 'a' }),
+      todos.where({ id: 'a' }).orderBy('id'),
+      todos.where({ id: 'a' }).orderBy('id', 'desc'),
+      todos.select('id').where({ id: 'a' }),
+      todos.select('id', 'text').where({ id: 'a' }),
+    ]
+    expect(new Set(shapes.map((query) => compileQuery(query).sql)).size).toBe(shapes.length)
+    expect(compileQuery(todos.where({ id: 'a' }).offset(1)).sql).toMatch(/WHERE "id" = \? LIMIT \? OFFSET \?$/)
+    expect(compileQuery(todos.where({ id: 'a' }).offset(1)).bindValues).toEqual(['a', -1, 1])
+    expect(compileQuery(todos.where({ id: 'a' }).limit(2).offset(1)).bindValues).toEqual(['a', 2, 1])
+    expect(compileQuery(todos.where('id', 'IN', ['a', 'b'])).bindValues).toEqual(['a', 'b'])
+  })
+
   it('docs sample: orderBy(name, desc).offset(10).limit(10)', () => {
     expect(db.run(todos.orderBy('text', 'desc').offset(10).limit(10))).toEqual([])
   })
