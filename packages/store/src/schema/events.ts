@@ -5,7 +5,7 @@
 import * as EffectSchema from 'effect/Schema'
 import { EventDecodeError, EventEncodeError, InvalidEventArgsError, SchemaError } from './errors.js'
 import { issuesOf } from './issues.js'
-import { plainStructCodec, type PlainStructCodec } from './plain-struct-codec.js'
+import { plainCodecOf } from './plain-struct-codec.js'
 
 /** A schema usable for event arguments: synchronous, no services needed to decode or encode. */
 export type EventArgsSchema<T = any, E = any> = EffectSchema.Codec<T, E, never, never>
@@ -75,12 +75,7 @@ const makeEventDef = <const TName extends string, S extends EventArgsSchema, TCl
   const explain = EffectSchema.decodeUnknownSync(EffectSchema.toType(schema))
   // Plain structs are checked field by field first: a few times faster than `is`, which stays the
   // judge of everything the shortcut does not accept (e.g. NaN, inherited fields).
-  // null: the schema has no shortcut (`??=` would look again on every call).
-  let plainCodec: PlainStructCodec | null | undefined
-  const plainOf = (): PlainStructCodec | null => {
-    if (plainCodec === undefined) plainCodec = plainStructCodec(schema) ?? null
-    return plainCodec
-  }
+  const plainOf = plainCodecOf(schema)
   let codecs: EventCodecs | undefined
   const getCodecs = (): EventCodecs => {
     if (codecs === undefined) {

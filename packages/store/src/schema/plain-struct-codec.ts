@@ -74,6 +74,18 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
   return { copy, parse, matches }
 }
 
+/**
+ * The shortcut of `schema`, looked for on first use: defining a schema costs nothing until it is
+ * used. Answers null when the schema has none (so it is not looked for again).
+ */
+export const plainCodecOf = (schema: EffectSchema.Top): (() => PlainStructCodec | null) => {
+  let codec: PlainStructCodec | null | undefined
+  return () => {
+    if (codec === undefined) codec = plainStructCodec(schema) ?? null
+    return codec
+  }
+}
+
 /** Where `name` is last among the keys of `members` (JSON.parse keeps the last of repeated keys), or -1. */
 const lastKeyIndex = (members: readonly unknown[], name: string): number => {
   for (let index = members.length - 2; index >= 0; index -= 2) if (members[index] === name) return index

@@ -2,7 +2,7 @@ import * as EffectSchema from 'effect/Schema'
 import { describe, expect, it } from 'vitest'
 import { decodeEventArgs, decodeEventArgsJson, encodeEventArgs } from '../../src/schema/internal.js'
 import { plainStructCodec } from '../../src/schema/plain-struct-codec.js'
-import { Events, Schema } from '../../src/schema/index.js'
+import { Events, Schema, State } from '../../src/schema/index.js'
 
 // Event arguments of plain structs skip Effect's parser: the results must be Effect's, value for value.
 
@@ -157,5 +157,26 @@ describe('plain struct codec, union fields', () => {
 
   it('uses the shortcut for these unions', () => {
     expect(plainStructCodec(Unions)).toBeDefined()
+  })
+})
+
+// JSON columns whose schema is a plain struct take the shortcut too (client documents are such columns).
+describe('plain struct codec, json columns', () => {
+  const column = State.SQLite.json({ schema: Plain })
+  const texts = ['{"s":"a","n":1,"b":true,"l":"x","z":null}', '{"z":null,"l":"x","b":false,"n":2,"s":"b","extra":1}', '{"s":"a","n":1}', '{"s":"a","n":"1","b":true,"l":"x","z":null}', '{ "s" : "a", "n":1,"b":true,"l":"x","z":null}']
+
+  it.each(values.map((value, index) => [index, value]))('value %i is stored exactly as through Effect', (_, value) => {
+    const fast = outcome(() => column.encode(value))
+    const effect = outcome(() => JSON.stringify(effectEncode(value)))
+    expect('error' in fast).toBe('error' in effect)
+    if (!('error' in fast)) expect(fast.value).toBe(effect.value)
+  })
+
+  it.each(texts.map((text, index) => [index, text]))('stored text %i reads exactly as through Effect', (_, text) => {
+    const fast = outcome(() => column.decode(text))
+    const effect = outcome(() => effectDecode(JSON.parse(text)))
+    expect('error' in fast).toBe('error' in effect)
+    if ('error' in fast) expect(() => column.decode(text)).toThrow(/stored JSON does not match the column schema/)
+    else expect(fast).toEqual(effect)
   })
 })

@@ -8,6 +8,7 @@ import * as EffectSchema from 'effect/Schema'
 import { InvalidEventArgsError, SchemaError } from '../errors.js'
 import { type EventArgsSchema, type EventDef, type EventPayload, Events } from '../events.js'
 import { issuesOf } from '../issues.js'
+import { plainCodecOf } from '../plain-struct-codec.js'
 import { SessionIdSymbol } from '../session-id.js'
 import type { QueryBuilder, QueryBuilderMethod } from '../../query-builder/types.js'
 import type { ColumnDefinition } from './column-def.js'
@@ -110,7 +111,11 @@ export const clientDocument = <
   // Reading is lenient on purpose: fields added to a struct schema since the value was stored are
   // filled from the default, and a value the schema no longer accepts reads as the default (the
   // documented "client documents reset on incompatible schema changes").
+  const plain = plainCodecOf(schema)
   const decodeStored = (stored: unknown): unknown => {
+    // A stored plain struct with every field present is its own decoded value.
+    const fast = typeof stored === 'string' ? plain()?.parse(stored) : undefined
+    if (fast !== undefined) return fast
     let parsed: unknown
     try {
       parsed = JSON.parse(stored as string)
