@@ -2,6 +2,7 @@ import type { Getter, ReadableNode, ReactiveGraph, RefNode } from '../reactive/g
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
 import type { TableChange } from './row-change-journal.js'
 import { storeFor, type DefSubscribeOptions } from './running-stores.js'
+import { BoundedMap } from '../utils/bounded-map.js'
 
 const LiveQueryDefTypeId: unique symbol = Symbol.for('@cairn/store/LiveQueryDef') as never
 
@@ -75,8 +76,7 @@ export const keyFromDeps = (kind: string, label: string, fn: Function, deps: unk
   `${kind}|${label}|${textId(sourceOf(fn))}|${JSON.stringify(deps)}`
 
 /** Ids of long key parts (SQL, function sources); at most this many are remembered. */
-const MAX_TEXT_IDS = 10_000
-const textIds = new Map<string, number>()
+const textIds = new BoundedMap<string, number>(1000)
 let nextTextId = 0
 
 /**
@@ -88,7 +88,6 @@ let nextTextId = 0
 export const textId = (text: string): number => {
   let id = textIds.get(text)
   if (id === undefined) {
-    if (textIds.size >= MAX_TEXT_IDS) textIds.clear()
     id = nextTextId++
     textIds.set(text, id)
   }

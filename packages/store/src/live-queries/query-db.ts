@@ -1,6 +1,7 @@
 import type { QueryBuilder } from '../query-builder/internal.js'
 import { compileQuery, incrementalRead, isQueryBuilder, storeRead } from '../query-builder/internal.js'
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import { BoundedMap } from '../utils/bounded-map.js'
 import { deepEqual } from '../utils/deep-equal.js'
 import { isRawSqlQuery, runCompiledQuery, toCompiledQuery, type CompiledQuery, type RawSqlQuery } from './compiled-query.js'
 import { makeIncrementalNode } from './incremental-query.js'
@@ -45,8 +46,7 @@ export interface QueryDbOptions<TResult, TMapped> {
 
 let queryCount = 0
 
-const MAX_LABELS = 10_000
-const labels = new Map<string, string>()
+const labels = new BoundedMap<string, string>(1000)
 
 /**
  * The default label: the SQL's start. Remembered per SQL text, since a point query's def is built per
@@ -55,7 +55,6 @@ const labels = new Map<string, string>()
 const labelOf = (compiled: CompiledQuery): string => {
   let label = labels.get(compiled.sql)
   if (label === undefined) {
-    if (labels.size >= MAX_LABELS) labels.clear()
     label = compiled.sql.slice(0, 80)
     labels.set(compiled.sql, label)
   }

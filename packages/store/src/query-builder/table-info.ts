@@ -5,6 +5,7 @@
 import type { AnyColumn } from '../schema/sqlite/column-def.js'
 import { quoteIdentifier } from '../schema/sqlite/identifiers.js'
 import type { AnySqliteTableDef } from '../schema/sqlite/table-def.js'
+import { BoundedMap } from '../utils/bounded-map.js'
 import { QueryBuilderError } from './errors.js'
 
 /** Per-table data shared by all builders of that table. */
@@ -15,18 +16,24 @@ export interface TableInfo {
   readonly columnNames: ReadonlyArray<string>
   /** Quoted column identifiers, by column name. */
   readonly quoted: ReadonlyMap<string, string>
-  /** Shape-keyed cache (SQL fragments, decoders). Bounded by the number of distinct query shapes in the app. */
+  /** Shape-keyed cache (SQL fragments, decoders), at most `MAX_SHAPES` of them. */
   readonly cache: Map<string, unknown>
   /**
    * `"col" <op> ?` by operator, then column: looked up per condition, with keys that are already
    * strings (no key is built per call).
    */
   readonly comparisons: Map<string, Map<string, string>>
-  /** The store's SQL of a select (see `storeRead`), by the builder's SQL of it. */
+  /** The store's SQL of a select (see `storeRead`), by the builder's SQL of it; at most `MAX_SHAPES`. */
   readonly storeReads: Map<string, string>
   /** The column lists inserts use, one array per list (see `insertColumns`). */
   readonly insertColumns: Map<number | string, ReadonlyArray<string>>
 }
+
+/**
+ * Query shapes remembered per table. Apps have far fewer, except when they vary a shape without
+ * bound (an `IN` list of each length is a shape of its own).
+ */
+export const MAX_SHAPES = 1000
 
 /** Builds the table info of a table definition. */
 export const makeTableInfo = (def: AnySqliteTableDef): TableInfo => {
@@ -37,9 +44,9 @@ export const makeTableInfo = (def: AnySqliteTableDef): TableInfo => {
     quotedName: quoteIdentifier(def.name),
     columnNames,
     quoted: new Map(columnNames.map((name) => [name, quoteIdentifier(name)])),
-    cache: new Map(),
+    cache: new BoundedMap(MAX_SHAPES),
     comparisons: new Map(),
-    storeReads: new Map(),
+    storeReads: new BoundedMap(MAX_SHAPES),
     insertColumns: new Map(),
   }
 }

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { compileQuery, isQueryBuilder, RowNotFoundError } from '../../src/query-builder/internal.js'
+import { compileQuery, isQueryBuilder, RowNotFoundError, storeRead } from '../../src/query-builder/internal.js'
+import { MAX_SHAPES, type TableInfo } from '../../src/query-builder/table-info.js'
 import { QueryBuilderError } from '../../src/query-builder/index.js'
 import { State } from '../../src/schema/index.js'
 import { InvalidColumnValueError } from '../../src/schema/errors.js'
@@ -172,6 +173,17 @@ describe('orderBy, limit, offset', () => {
     expect(compileQuery(todos.where({ id: 'a' }).offset(1)).bindValues).toEqual(['a', -1, 1])
     expect(compileQuery(todos.where({ id: 'a' }).limit(2).offset(1)).bindValues).toEqual(['a', 2, 1])
     expect(compileQuery(todos.where('id', 'IN', ['a', 'b'])).bindValues).toEqual(['a', 'b'])
+  })
+
+  it('an IN list of every length does not grow the per-table caches without bound', () => {
+    const table = (todos.where({ id: 'a' }) as unknown as { _state: { table: TableInfo } })._state.table
+    for (let length = 1; length <= MAX_SHAPES + 200; length++) {
+      const query = todos.where('id', 'IN', Array.from({ length }, (_, i) => `id-${i}`))
+      expect(storeRead(query).sql).toMatch(/"id" IN \(\?(, \?)*\)/)
+    }
+    expect(table.cache.size).toBeLessThanOrEqual(MAX_SHAPES)
+    expect(table.storeReads.size).toBeLessThanOrEqual(MAX_SHAPES)
+    expect(db.run(todos.where('id', 'IN', ['a', 'c']).select('id'))).toEqual(['a', 'c'])
   })
 
   it('docs sample: orderBy(name, desc).offset(10).limit(10)', () => {
