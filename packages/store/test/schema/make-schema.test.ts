@@ -56,6 +56,14 @@ describe('makeSchema', () => {
     expect(() => State.SQLite.makeState({ tables: { a: todos, b: makeTodos() }, materializers })).toThrow(/two tables are named "todos"/)
   })
 
+  it('refuses materializers that do not come from State.SQLite.materializers, with a typed error', () => {
+    for (const given of [{}, { todoCreated: () => {} }, [{}], 'x']) {
+      expect(() => State.SQLite.makeState({ tables: { todos }, materializers: given as never })).toThrowError(
+        expect.objectContaining({ _tag: 'SchemaError', message: expect.stringMatching(/must come from State\.SQLite\.materializers/) }),
+      )
+    }
+  })
+
   it('materializers() refuses unknown keys and double handlers', () => {
     expect(() => State.SQLite.materializers(events, { nope: () => {} } as never)).toThrow(/matches no event/)
     expect(() =>

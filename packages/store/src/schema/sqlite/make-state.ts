@@ -50,7 +50,8 @@ export const makeState = <const TTables extends TablesInput>(options: MakeStateO
       materializers.set(tableDef.eventDef.name, tableDef.materializer as Materializer)
     }
   }
-  const given = options.materializers === undefined ? [] : isMaterializers(options.materializers) ? [options.materializers] : options.materializers
+  const given: readonly unknown[] =
+    options.materializers === undefined ? [] : Array.isArray(options.materializers) ? options.materializers : [options.materializers]
   for (const group of given) {
     if (!isMaterializers(group)) throw new SchemaError('makeState: `materializers` must come from State.SQLite.materializers(events, {...}).')
     for (const [eventName, handler] of group.byEventName) {
