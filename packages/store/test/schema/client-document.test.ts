@@ -92,6 +92,31 @@ describe('clientDocument', () => {
     expect(db.run(uiState.get('junk'))).toEqual(uiState.default.value)
   })
 
+  it('a set naming every field replaces the stored value, readable or not', () => {
+    db.exec(`INSERT INTO uiState VALUES ('session-A', 'not json')`)
+    db.materialize(schema, uiState.set({ newTodoText: 'a', filter: 'completed', openedAt: new Date(7) }))
+    expect(db.run(uiState.get())).toEqual({ newTodoText: 'a', filter: 'completed', openedAt: new Date(7) })
+    db.materialize(schema, uiState.set({ filter: 'all' }))
+    expect(db.run(uiState.get())).toEqual({ newTodoText: 'a', filter: 'all', openedAt: new Date(7) })
+  })
+
+  it('a document of plain fields (no Date etc.) reads and merges the same way', () => {
+    const selection = State.SQLite.clientDocument({
+      name: 'selection',
+      schema: Schema.Struct({ selected: Schema.NullOr(Schema.Number), mode: Schema.Literal('one', 'many') }),
+      default: { id: SessionIdSymbol, value: { selected: null, mode: 'one' } },
+    })
+    const plainSchema = makeSchema({ events: {}, state: State.SQLite.makeState({ tables: { selection } }) })
+    for (const statement of tableDdl(selection)) db.exec(statement)
+    expect(db.run(selection.get())).toEqual({ selected: null, mode: 'one' })
+    db.materialize(plainSchema, selection.set({ selected: 3 }))
+    expect(db.run(selection.get())).toEqual({ selected: 3, mode: 'one' })
+    expect(db.select('SELECT value FROM selection')).toEqual([{ value: '{"selected":3,"mode":"one"}' }])
+    db.exec(`INSERT INTO selection VALUES ('old', '{"selected":4}'), ('bad', '{"selected":"4","mode":"one"}')`)
+    expect(db.run(selection.get('old'))).toEqual({ selected: 4, mode: 'one' })
+    expect(db.run(selection.get('bad'))).toEqual({ selected: null, mode: 'one' })
+  })
+
   it('its Set event encodes to JSON once the id is a string', () => {
     const event = uiState.set({ openedAt: new Date(1) }, 'x')
     expect(encodeEventArgs(uiState.eventDef, event.args)).toEqual({ id: 'x', value: { openedAt: '1970-01-01T00:00:00.001Z' } })

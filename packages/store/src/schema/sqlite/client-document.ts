@@ -160,8 +160,17 @@ export const clientDocument = <
 
   const set = (value: unknown, id?: ClientDocumentId) => eventDef({ id: resolveId(id, 'set'), value } as ClientDocumentSetArgs<S>)
 
+  const fieldNames = fields === undefined ? [] : Object.keys(fields)
+  // A set naming every field replaces the whole value: the stored one need not be read to merge.
+  const setsEveryField = (value: object): boolean => {
+    for (const field of fieldNames) if (!Object.hasOwn(value, field)) return false
+    return true
+  }
+
   const materializer: Materializer<ClientDocumentSetArgs<S>> = (args, ctx) => {
-    const next = fields === undefined ? args.value : { ...(ctx.query(get(args.id) as QueryBuilder<object>) ?? {}), ...(args.value as object) }
+    const value = args.value as object
+    const next =
+      fields === undefined || setsEveryField(value) ? value : { ...(ctx.query(get(args.id) as QueryBuilder<object>) ?? {}), ...value }
     return (tableDef as unknown as QueryBuilder<unknown, any, never>)
       .insert({ id: args.id, value: next } as never)
       .onConflict('id' as never, 'replace')
