@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../store/errors.js'
 import { deepEqual } from '../utils/deep-equal.js'
 import { keyFromDeps, makeLiveQueryDef, type GetLiveQuery, type LiveQueryDef } from './live-query-def.js'
 
@@ -14,6 +15,7 @@ export const computed = <T>(
   fn: (get: GetLiveQuery) => T,
   options: { label?: string; deps?: unknown } = {},
 ): LiveQueryDef<T> => {
+  if (typeof fn !== 'function') throw new InvalidArgumentError('computed(fn) takes a function of `get`, e.g. computed((get) => get(count$) * 2).')
   const label = options.label ?? `computed${++computedCount}`
   const def = makeLiveQueryDef<T>({
     kind: 'computed',

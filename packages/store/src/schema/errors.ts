@@ -103,3 +103,14 @@ export class ColumnDecodeError extends CairnError {
     )
   }
 }
+
+/**
+ * `options` when it is an object; otherwise a `SchemaError` saying what `fn` takes. Typed callers
+ * cannot get this wrong, JavaScript callers and generated code can.
+ */
+export const requireOptions = <T>(options: T, fn: string, shape: string): NonNullable<T> => {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new SchemaError(`${fn} takes an options object ${shape}, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`)
+  }
+  return options as NonNullable<T>
+}

@@ -3,7 +3,7 @@
  * A definition is a function that validates arguments and returns the event to commit.
  */
 import * as EffectSchema from 'effect/Schema'
-import { EventDecodeError, EventEncodeError, InvalidEventArgsError, SchemaError } from './errors.js'
+import { EventDecodeError, EventEncodeError, InvalidEventArgsError, requireOptions, SchemaError } from './errors.js'
 import { issuesOf } from './issues.js'
 import { plainCodecOf } from './plain-struct-codec.js'
 
@@ -129,11 +129,17 @@ export const Events = {
   /** An event synced to all clients through the sync backend and materialized into state. */
   synced: <const TName extends string, S extends EventArgsSchema>(
     options: EventDefOptions<TName, S>,
-  ): EventDef<TName, S['Type'], S['Encoded'], false> => makeEventDef(options.name, options.schema, false),
+    ): EventDef<TName, S['Type'], S['Encoded'], false> => {
+    const { name, schema } = requireOptions(options, 'Events.synced', '{ name, schema }')
+    return makeEventDef(name, schema, false)
+  },
   /** An event only this client sees (synced across its local sessions, e.g. tabs, but never pushed). */
   clientOnly: <const TName extends string, S extends EventArgsSchema>(
     options: EventDefOptions<TName, S>,
-  ): EventDef<TName, S['Type'], S['Encoded'], true> => makeEventDef(options.name, options.schema, true),
+    ): EventDef<TName, S['Type'], S['Encoded'], true> => {
+    const { name, schema } = requireOptions(options, 'Events.clientOnly', '{ name, schema }')
+    return makeEventDef(name, schema, true)
+  },
 } as const
 
 /** Whether `value` is an event definition made by `Events.synced` / `Events.clientOnly`. */

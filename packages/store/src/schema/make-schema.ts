@@ -4,7 +4,7 @@
  * synced event has a materializer.
  */
 import type { UnknownEventHandling } from '../leader/unknown-events.js'
-import { SchemaError } from './errors.js'
+import { requireOptions, SchemaError } from './errors.js'
 import { type AnyEventDef, isEventDef } from './events.js'
 import { isState, type State } from './sqlite/make-state.js'
 import type { Materializer } from './sqlite/materializers.js'
@@ -53,7 +53,10 @@ export interface MakeSchemaOptions<TEvents extends EventsInput, TState extends S
 export const makeSchema = <const TEvents extends EventsInput, TState extends State>(
   options: MakeSchemaOptions<TEvents, TState>,
 ): LiveStoreSchema<TEvents, TState> => {
-  const { state } = options
+  const { state } = requireOptions(options, 'makeSchema', '{ events, state }')
+  if (options.events !== undefined && (typeof options.events !== 'object' || options.events === null)) {
+    throw new SchemaError('makeSchema: `events` must be an object (or array) of event definitions.')
+  }
   if (!isState(state)) throw new SchemaError('makeSchema: `state` must come from State.SQLite.makeState({ tables, materializers }).')
   const eventsByName = new Map<string, AnyEventDef>()
   const add = (def: unknown, origin: string) => {

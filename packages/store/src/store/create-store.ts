@@ -32,8 +32,14 @@ const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
 export const createStorePromise = async <TSchema extends LiveStoreSchema>(
   options: CreateStoreOptions<TSchema>,
 ): Promise<Store<TSchema>> => {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('createStorePromise takes { schema, adapter, storeId, ... }, e.g. createStorePromise({ schema, adapter: makeAdapter(...), storeId: "todos" }).')
+  }
+  if ((options.schema as { _tag?: unknown } | null)?._tag !== 'LiveStoreSchema') {
+    throw new InvalidArgumentError('createStorePromise needs a `schema` made with makeSchema({ events, state }).')
+  }
   const storeId = options.storeId ?? 'default'
-  if (!STORE_ID.test(storeId)) {
+  if (typeof storeId !== 'string' || !STORE_ID.test(storeId)) {
     throw new InvalidArgumentError(
       `Invalid storeId ${JSON.stringify(storeId)}: use 1–128 letters, digits, '_', '-' or '.', starting with a letter or digit.`,
     )

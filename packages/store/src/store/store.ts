@@ -275,6 +275,9 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     options: SubscribeOptions = {},
   ): () => void {
     this.assertRunning('subscribe')
+    if (typeof onUpdate !== 'function') {
+      throw new InvalidArgumentError('store.subscribe(query, onUpdate) needs a function to call with the query\'s value.')
+    }
     const def = this.toLiveQueryDef(query)
     const { node, release } = this.registry.acquire(def)
     let initial = true

@@ -64,6 +64,30 @@ describe('makeSchema', () => {
     }
   })
 
+  it('definitions called with missing or wrong options get a SchemaError saying what they take', () => {
+    const anyOf = <T>(value: unknown) => value as T
+    const definitions: Array<() => unknown> = [
+      () => Events.synced(anyOf(undefined)),
+      () => Events.clientOnly(anyOf(null)),
+      () => State.SQLite.table(anyOf(undefined)),
+      () => State.SQLite.table({ name: 't', columns: { a: State.SQLite.text() }, indexes: anyOf(5) }),
+      () => State.SQLite.table({ name: 't', columns: { a: State.SQLite.text() }, indexes: anyOf([null]) }),
+      () => State.SQLite.table({ name: 't', columns: { a: State.SQLite.text() }, indexes: anyOf([{ name: 'i', columns: 'a' }]) }),
+      () => State.SQLite.json({ schema: anyOf(5) }),
+      () => State.SQLite.text(anyOf('x')),
+      () => State.SQLite.clientDocument(anyOf(undefined)),
+      () => State.SQLite.clientDocument(anyOf({})),
+      () => State.SQLite.clientDocument(anyOf({ name: 'd', schema: Schema.String })),
+      () => State.SQLite.materializers(anyOf(5), anyOf(5)),
+      () => State.SQLite.materializers(events, anyOf(5)),
+      () => State.SQLite.makeState(anyOf(undefined)),
+      () => State.SQLite.makeState({ tables: anyOf(5) }),
+      () => makeSchema(anyOf(undefined)),
+      () => makeSchema({ events: anyOf(5), state: State.SQLite.makeState({ tables: { todos }, materializers }) }),
+    ]
+    for (const define of definitions) expect(define).toThrowError(expect.objectContaining({ _tag: 'SchemaError' }))
+  })
+
   it('materializers() refuses unknown keys and double handlers', () => {
     expect(() => State.SQLite.materializers(events, { nope: () => {} } as never)).toThrow(/matches no event/)
     expect(() =>

@@ -181,6 +181,19 @@ describe('bad input changes nothing', () => {
     expect(message.split('select * from nowhere')).toHaveLength(2) // thrown, and the SQL is quoted once
   })
 
+  it('wrong arguments from untyped callers get typed errors, not TypeErrors', async () => {
+    const s = await store()
+    const tagged = (tag: string) => expect.objectContaining({ _tag: tag })
+    const anyOf = <T>(value: unknown) => value as T
+    expect(() => s.subscribe(queryDb(tables.todos.count()), anyOf(undefined))).toThrowError(tagged('InvalidArgumentError'))
+    expect(() => computed(anyOf(5))).toThrowError(tagged('InvalidArgumentError'))
+    await expect(createStorePromise(anyOf(undefined))).rejects.toThrowError(tagged('InvalidArgumentError'))
+    const adapter = makeAdapter({ storage: { type: 'in-memory' } })
+    await expect(createStorePromise({ schema: anyOf(5), adapter, storeId: 'x' })).rejects.toThrowError(tagged('InvalidArgumentError'))
+    await expect(createStorePromise({ schema: s.schema, adapter, storeId: anyOf(5) })).rejects.toThrowError(tagged('InvalidArgumentError'))
+    expect(s.query(tables.todos.count())).toBe(0)
+  })
+
   it('a result that does not match the schema throws a QueryError', async () => {
     const s = await store()
     s.commit(events.todoCreated({ id: 'a', text: 'x' }))

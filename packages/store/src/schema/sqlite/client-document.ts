@@ -5,7 +5,7 @@
  * the stored one. Reading a document that was never set gives the default value.
  */
 import * as EffectSchema from 'effect/Schema'
-import { InvalidEventArgsError, SchemaError } from '../errors.js'
+import { InvalidEventArgsError, requireOptions, SchemaError } from '../errors.js'
 import { type EventArgsSchema, type EventDef, type EventPayload, Events } from '../events.js'
 import { issuesOf } from '../issues.js'
 import { plainCodecOf } from '../plain-struct-codec.js'
@@ -90,7 +90,12 @@ export const clientDocument = <
 >(
   options: ClientDocumentOptions<TName, S, TId>,
 ): ClientDocumentTableDef<TName, S, [TId] extends [undefined] ? false : true> => {
-  const { name, schema } = options
+  const { name, schema } = requireOptions(options, 'State.SQLite.clientDocument', '{ name, schema, default: { id?, value } }')
+  if (typeof name !== 'string' || name.length === 0) throw new SchemaError('A client document needs a non-empty `name`.')
+  if (!EffectSchema.isSchema(schema)) throw new SchemaError(`Client document "${name}" needs a \`schema\` (an Effect Schema, e.g. Schema.Struct({ ... })).`)
+  if (typeof options.default !== 'object' || options.default === null || !('value' in options.default)) {
+    throw new SchemaError(`Client document "${name}" needs \`default: { id?, value }\`: the value get() returns before any set.`)
+  }
   const defaultId: ClientDocumentId | undefined = options.default?.id
   const defaultValue: S['Type'] = options.default?.value
   if (defaultId !== undefined && defaultId !== SessionIdSymbol && typeof defaultId !== 'string') {

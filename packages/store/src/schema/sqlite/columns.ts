@@ -4,8 +4,8 @@
  * `{ nullable: true }` turns the app type into `T | null` and a default makes the column optional
  * on insert.
  */
-import type * as EffectSchema from 'effect/Schema'
-import { SchemaError } from '../errors.js'
+import * as EffectSchema from 'effect/Schema'
+import { requireOptions, SchemaError } from '../errors.js'
 import { ColumnCodecIssue, makeColumnCodec } from './column-codecs.js'
 import type {
   AnyColumn,
@@ -34,10 +34,14 @@ const normalizeDefault = (options: ColumnOptions<unknown>): ColumnDefault => {
 }
 
 const makeColumn = (kind: ColumnKind, sqlType: SqlType, options: ColumnOptions<unknown> = {}): AnyColumn => {
+  requireOptions(options, `State.SQLite.${kind}`, '{ nullable?, default?, primaryKey?, schema?, ... }')
   const nullable = options.nullable === true
   const primaryKey = options.primaryKey === true
   const autoIncrement = options.autoIncrement === true
   const customSchema = options.schema as EffectSchema.Top | undefined
+  if (customSchema !== undefined && !EffectSchema.isSchema(customSchema)) {
+    throw new SchemaError(`The \`schema\` of a ${kind} column must be an Effect Schema (e.g. Schema.Struct({ ... })).`)
+  }
   if (autoIncrement && !(primaryKey && sqlType === 'integer')) {
     throw new SchemaError(
       `autoIncrement is only allowed on an integer primary key column (State.SQLite.integer({ primaryKey: true, autoIncrement: true })).`,

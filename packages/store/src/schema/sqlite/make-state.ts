@@ -2,7 +2,7 @@
  * `State.SQLite.makeState({ tables, materializers })`: the state part of a schema. Client document
  * tables bring their `${name}Set` event and materializer along automatically.
  */
-import { SchemaError } from '../errors.js'
+import { requireOptions, SchemaError } from '../errors.js'
 import type { AnyEventDef } from '../events.js'
 import { isClientDocumentTable } from './client-document.js'
 import { isMaterializers, type EventDefRecord, type Materializer, type Materializers } from './materializers.js'
@@ -38,6 +38,10 @@ export const makeState = <const TTables extends TablesInput>(options: MakeStateO
   const tables = new Map<string, AnyTableDef>()
   const materializers = new Map<string, Materializer>()
   const events = new Map<string, AnyEventDef>()
+  requireOptions(options, 'State.SQLite.makeState', '{ tables, materializers? }')
+  if (options.tables !== undefined && (typeof options.tables !== 'object' || options.tables === null)) {
+    throw new SchemaError('makeState: `tables` must be an object (or array) of tables from State.SQLite.table or clientDocument.')
+  }
   const list: ReadonlyArray<unknown> = Array.isArray(options.tables) ? options.tables : Object.values(options.tables ?? {})
   for (const tableDef of list) {
     if (!isTableDef(tableDef)) throw new SchemaError('makeState: every table must come from State.SQLite.table or clientDocument.')

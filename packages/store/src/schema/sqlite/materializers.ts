@@ -114,6 +114,10 @@ export const materializers = <const TEvents extends EventDefRecord>(
   events: TEvents,
   handlers: NoInfer<MaterializerHandlers<TEvents>>,
 ): Materializers<TEvents> => {
+  if (typeof events !== 'object' || events === null) throw new SchemaError('materializers(events, handlers): `events` must be the object of event definitions.')
+  if (typeof handlers !== 'object' || handlers === null) {
+    throw new SchemaError("materializers(events, handlers): `handlers` must be an object of functions by event key or name, e.g. { todoCreated: ({ id }) => ... }.")
+  }
   const byKey = new Map<string, AnyEventDef>()
   const byName = new Map<string, AnyEventDef>()
   for (const [key, def] of Object.entries(events)) {

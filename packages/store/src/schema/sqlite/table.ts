@@ -8,7 +8,7 @@ import { makeTableQueryBuilder, QueryBuilderImpl } from '../../query-builder/bui
 import { initialState } from '../../query-builder/state.js'
 import { makeTableInfo } from '../../query-builder/table-info.js'
 import type { TableQueryBuilder } from '../../query-builder/types.js'
-import { SchemaError } from '../errors.js'
+import { requireOptions, SchemaError } from '../errors.js'
 import { isColumnDefinition } from './columns.js'
 import type { AnySqliteTableDef, Columns, IndexDef, RowOf, SqliteTableDef } from './table-def.js'
 
@@ -71,12 +71,15 @@ const checkTable = (name: unknown, columns: unknown, indexes: ReadonlyArray<Inde
   if (autoIncrement !== undefined && primaryKey.length > 1) {
     throw new SchemaError(`Table "${name}": autoIncrement ("${autoIncrement[0]}") needs a single-column primary key.`)
   }
+  if (!Array.isArray(indexes)) throw new SchemaError(`Table "${name}": \`indexes\` must be an array of { name, columns, isUnique? }.`)
   const indexNames = new Set<string>()
-  for (const index of indexes) {
-    if (typeof index.name !== 'string' || index.name.length === 0) throw new SchemaError(`Table "${name}": an index needs a name.`)
+  for (const index of indexes as ReadonlyArray<Partial<IndexDef> | null>) {
+    if (typeof index?.name !== 'string' || index.name.length === 0) throw new SchemaError(`Table "${name}": an index needs a name.`)
     if (indexNames.has(index.name)) throw new SchemaError(`Table "${name}": duplicate index name "${index.name}".`)
     indexNames.add(index.name)
-    if (index.columns.length === 0) throw new SchemaError(`Table "${name}": index "${index.name}" needs at least one column.`)
+    if (!Array.isArray(index.columns) || index.columns.length === 0) {
+      throw new SchemaError(`Table "${name}": index "${index.name}" needs a list of at least one column.`)
+    }
     for (const column of index.columns) {
       if (!Object.hasOwn(columns, column)) {
         throw new SchemaError(`Table "${name}": index "${index.name}" refers to unknown column "${column}".`)
@@ -110,6 +113,7 @@ export const makeTableDef = <TDef extends AnySqliteTableDef>(sqliteDef: TDef): T
 export const table = <const TName extends string, const TColumns extends Columns>(
   options: TableOptions<TName, TColumns>,
 ): TableDef<SqliteTableDef<TName, TColumns>> => {
+  requireOptions(options, 'State.SQLite.table', '{ name, columns, indexes? }')
   const indexes = options.indexes ?? []
   const primaryKey = checkTable(options.name, options.columns, indexes)
   const sqliteDef: SqliteTableDef<TName, TColumns> = Object.freeze({
