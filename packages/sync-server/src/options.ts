@@ -100,8 +100,22 @@ export const resolveLimits = (limits: Partial<SyncLimits> | undefined): SyncLimi
   return Object.freeze(resolved)
 }
 
+/** The methods every `SyncStorage` has (the rest are optional). */
+const STORAGE_METHODS = ['openStore', 'append', 'read', 'clientIdOwner', 'close'] as const
+
 export const checkOptions = (options: SyncServerOptions): void => {
-  const { port, host, idleTimeoutMs } = options
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidSyncServerOptionsError(`createSyncServer takes an options object ({ port?, host?, storage?, ... }), got ${String(options)}.`)
+  }
+  const { port, host, idleTimeoutMs, storage } = options
+  if (storage !== undefined) {
+    const missing = STORAGE_METHODS.filter((method) => typeof (storage as Partial<SyncStorage> | null)?.[method] !== 'function')
+    if (missing.length > 0) {
+      throw new InvalidSyncServerOptionsError(
+        `storage must be a SyncStorage (e.g. from openSqliteStorage or openPostgresStorage); it lacks ${missing.join(', ')}.`,
+      )
+    }
+  }
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     throw new InvalidSyncServerOptionsError(`port must be an integer from 0 to 65535, got ${String(port)}.`)
   }

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type postgres from 'postgres'
-import { SyncStorageClosedError, SyncStorageError, SyncStorageOpenError } from './errors.js'
+import { InvalidSyncServerOptionsError, SyncStorageClosedError, SyncStorageError, SyncStorageOpenError } from './errors.js'
 import type { AppendNotice, AppendRequest, AppendResult, StoredEvent, StoreInfo, SyncStorage } from './storage.js'
 
 /** Options of `openPostgresStorage`. */
@@ -41,7 +41,11 @@ const redact = (url: string): string => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//
  * `SyncStorageOpenError` when the database cannot be reached or holds another storage format.
  */
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<SyncStorage> {
-  const location = redact(options.url)
+  const url = (options as Partial<PostgresStorageOptions> | undefined)?.url
+  if (typeof url !== 'string' || url === '') {
+    throw new InvalidSyncServerOptionsError(`openPostgresStorage needs { url }: postgres://user:password@host:port/database, got ${String(url)}.`)
+  }
+  const location = redact(url)
   let connect: typeof postgres
   try {
     connect = (await import('postgres')).default

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type BetterSqlite3 from 'better-sqlite3'
-import { SyncStorageClosedError, SyncStorageError, SyncStorageOpenError } from './errors.js'
+import { InvalidSyncServerOptionsError, SyncStorageClosedError, SyncStorageError, SyncStorageOpenError } from './errors.js'
 import type { AppendRequest, AppendResult, StoredEvent, StoreInfo, SyncStorage } from './storage.js'
 
 /** Options of `openSqliteStorage`. */
@@ -59,7 +59,11 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  * another server process.
  */
 export async function openSqliteStorage(options: SqliteStorageOptions): Promise<SyncStorage> {
-  const { file } = options
+  const file = (options as Partial<SqliteStorageOptions> | undefined)?.file
+  if (typeof file !== 'string' || file === '') {
+    // better-sqlite3 would open a temporary database for a missing name: events that vanish on close.
+    throw new InvalidSyncServerOptionsError(`openSqliteStorage needs { file }: the path of the database file (or ':memory:'), got ${String(file)}.`)
+  }
   let Database: typeof BetterSqlite3
   try {
     Database = (await import('better-sqlite3')).default

@@ -1,7 +1,7 @@
 // The sync server against raw protocol clients: what docs/protocol.md promises, message by message.
 import { DEFAULT_LIMITS, type SyncEvent } from '@cairn/store/sync'
 import { describe, expect, it } from 'vitest'
-import { createSyncServer, InvalidSyncServerOptionsError, openSqliteStorage, SyncStorageClosedError, type SyncServerOptions } from '../src/index.js'
+import { createSyncServer, InvalidSyncServerOptionsError, openPostgresStorage, openSqliteStorage, SyncStorageClosedError, type SyncServerOptions } from '../src/index.js'
 import { makeEvents, RawClient, readAll, startServer, tempDir, trackServersAndClients } from './helpers.js'
 
 const { server, welcomed, clients } = trackServersAndClients()
@@ -312,12 +312,25 @@ describe('sync server: options', () => {
       [{ limits: { maxMessageBytes: 100 } }, /limits.maxMessageBytes must be at least 4096/],
       [{ idleTimeoutMs: 5 }, /idleTimeoutMs must be a number of milliseconds of at least 100/],
       [{ validatePayload: 'yes' }, /validatePayload must be a function/],
+      [{ storage: 5 }, /storage must be a SyncStorage .* lacks openStore, append, read, clientIdOwner, close/],
+      [{ storage: { close: async () => {} } }, /lacks openStore, append, read, clientIdOwner\.$/],
     ]
     for (const [options, message] of cases) {
       const error = await createSyncServer(options as SyncServerOptions).catch((e: unknown) => e)
       expect(error, JSON.stringify(options)).toBeInstanceOf(InvalidSyncServerOptionsError)
       expect((error as Error).message).toMatch(message)
     }
+  })
+
+  it('storages need their location: no silent temporary database', async () => {
+    for (const options of [undefined, {}, { file: '' }, { file: 5 }]) {
+      const error = await openSqliteStorage(options as never).catch((e: unknown) => e)
+      expect(error, JSON.stringify(options)).toBeInstanceOf(InvalidSyncServerOptionsError)
+      expect((error as Error).message).toMatch(/openSqliteStorage needs \{ file \}/)
+    }
+    const error = await openPostgresStorage({} as never).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidSyncServerOptionsError)
+    expect((error as Error).message).toMatch(/openPostgresStorage needs \{ url \}/)
   })
 
   it('a port in use: the listen error, and the storage it was given is closed', async () => {
