@@ -168,7 +168,7 @@ describe('orderBy, limit, offset', () => {
       todos.select('id').where({ id: 'a' }),
       todos.select('id', 'text').where({ id: 'a' }),
     ]
-    expect(new Set(shapes.map((query) => compileQuery(query).sql)).size).toBe(shapes.length)
+    expect(new Set(shapes.map((query) => compileQuery(query as never).sql)).size).toBe(shapes.length)
     expect(compileQuery(todos.where({ id: 'a' }).offset(1)).sql).toMatch(/WHERE "id" = \? LIMIT \? OFFSET \?$/)
     expect(compileQuery(todos.where({ id: 'a' }).offset(1)).bindValues).toEqual(['a', -1, 1])
     expect(compileQuery(todos.where({ id: 'a' }).limit(2).offset(1)).bindValues).toEqual(['a', 2, 1])
@@ -183,7 +183,7 @@ describe('orderBy, limit, offset', () => {
     }
     expect(table.cache.size).toBeLessThanOrEqual(MAX_SHAPES)
     expect(table.storeReads.size).toBeLessThanOrEqual(MAX_SHAPES)
-    expect(db.run(todos.where('id', 'IN', ['a', 'c']).select('id'))).toEqual(['a', 'c'])
+    expect(db.run(todos.select('id').where('id', 'IN', ['a', 'c']))).toEqual(['a', 'c'])
   })
 
   it('docs sample: orderBy(name, desc).offset(10).limit(10)', () => {

@@ -65,7 +65,7 @@ describe('makeSchema', () => {
   })
 
   it('definitions called with missing or wrong options get a SchemaError saying what they take', () => {
-    const anyOf = <T>(value: unknown) => value as T
+    const anyOf = (value: unknown): never => value as never
     const definitions: Array<() => unknown> = [
       () => Events.synced(anyOf(undefined)),
       () => Events.clientOnly(anyOf(null)),

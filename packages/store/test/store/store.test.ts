@@ -184,7 +184,7 @@ describe('bad input changes nothing', () => {
   it('wrong arguments from untyped callers get typed errors, not TypeErrors', async () => {
     const s = await store()
     const tagged = (tag: string) => expect.objectContaining({ _tag: tag })
-    const anyOf = <T>(value: unknown) => value as T
+    const anyOf = (value: unknown): never => value as never
     expect(() => s.subscribe(queryDb(tables.todos.count()), anyOf(undefined))).toThrowError(tagged('InvalidArgumentError'))
     expect(() => computed(anyOf(5))).toThrowError(tagged('InvalidArgumentError'))
     await expect(createStorePromise(anyOf(undefined))).rejects.toThrowError(tagged('InvalidArgumentError'))
