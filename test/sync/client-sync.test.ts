@@ -14,9 +14,34 @@ import {
   waitFor,
   waitForConvergence,
 } from './support.js'
+import fs from 'node:fs'
 import path from 'node:path'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const offlineUrl = 'ws://127.0.0.1:9/sync' // nothing listens there: a client stays offline
+
+/**
+ * Runs `write` (which commits to the persisted store in `directory` and shuts it down), then puts
+ * back the state files from before: what a crash between writing the eventlog and writing the
+ * state leaves on disk, a state that the next boot catches up from the eventlog.
+ */
+const losingStateWrites = async (directory: string, write: () => Promise<void>): Promise<void> => {
+  const storeDirectory = path.join(directory, 'shared')
+  const saved = tempDirectory()
+  const stateFiles = () => fs.readdirSync(storeDirectory).filter((file) => file.startsWith('state-'))
+  for (const file of stateFiles()) fs.copyFileSync(path.join(storeDirectory, file), path.join(saved, file))
+  await write()
+  for (const file of stateFiles()) fs.rmSync(path.join(storeDirectory, file))
+  for (const file of fs.readdirSync(saved)) fs.copyFileSync(path.join(saved, file), path.join(storeDirectory, file))
+}
+
+/** Commits `event` to the persisted store in `directory` while offline, and shuts it down. */
+const commitOffline = async (directory: string, event: ReturnType<typeof events.itemAdded>): Promise<void> => {
+  const store = await openClient(offlineUrl, { baseDirectory: directory })
+  store.commit(event)
+  await store.shutdown()
+}
 
 describe('client sync', () => {
   it('three clients committing concurrently converge to one eventlog and one state', async () => {
@@ -88,6 +113,56 @@ describe('client sync', () => {
     expect(itemsOf(back)).toEqual([
       { id: 'a', text: 'made offline', position: 1 },
       { id: 'b', text: 'made online', position: 0 },
+    ])
+  })
+
+  it('after a crash left unconfirmed events unrecorded for undo, a rebase keeps the confirmed state in the session', async () => {
+    const server = await startServer()
+    const directory = tempDirectory()
+    const first = await openClient(server.url, { baseDirectory: directory })
+    first.commit(events.itemAdded({ id: 'confirmed', text: 'confirmed before' }))
+    await first.awaitConfirmation()
+    await first.shutdown()
+    await commitOffline(directory, events.itemAdded({ id: 'a', text: 'offline' }))
+    // This copy of the installation pushes `a` alone, so that the backend confirms it and puts
+    // another client's event between it and `b`.
+    const copy = tempDirectory()
+    fs.cpSync(directory, copy, { recursive: true })
+    await losingStateWrites(directory, () => commitOffline(directory, events.itemAdded({ id: 'b', text: 'offline' })))
+    const pusher = await openClient(server.url, { baseDirectory: copy })
+    await waitForConvergence([pusher], 2)
+    await pusher.shutdown()
+    const other = await openClient(server.url)
+    await waitForConvergence([other], 2)
+    other.commit(events.itemAdded({ id: 'x', text: 'between a and b' }))
+    await other.awaitConfirmation()
+
+    // The boot catches `b` up; syncing confirms `a` and rebases `b` after `x`.
+    const restarted = await openClient(server.url, { baseDirectory: directory })
+    await waitForConvergence([restarted, other], 4)
+    expect(await eventlogOf(restarted)).toEqual(await eventlogOf(other))
+    expect(itemsOf(restarted)).toEqual(itemsOf(other))
+    expect(itemsOf(restarted).map((item) => (item as { id: string }).id)).toEqual(['a', 'b', 'confirmed', 'x'])
+  })
+
+  it('after a crash left unconfirmed events unrecorded for undo, a rebase rolls all of them back in the persisted state', async () => {
+    const server = await startServer()
+    const directory = tempDirectory()
+    await commitOffline(directory, events.itemAdded({ id: 'a', text: 'offline' }))
+    await losingStateWrites(directory, () => commitOffline(directory, events.itemAdded({ id: 'b', text: 'offline' })))
+    const other = await openClient(server.url)
+    other.commit(events.itemAdded({ id: 'x', text: 'first on the server' }))
+    await other.awaitConfirmation()
+
+    const restarted = await openClient(server.url, { baseDirectory: directory })
+    await waitForConvergence([restarted, other], 3)
+    expect(itemsOf(restarted)).toEqual(itemsOf(other))
+    await restarted.shutdown()
+    const again = await openClient(offlineUrl, { baseDirectory: directory })
+    expect(itemsOf(again)).toEqual([
+      { id: 'a', text: 'offline', position: 1 },
+      { id: 'b', text: 'offline', position: 2 },
+      { id: 'x', text: 'first on the server', position: 0 },
     ])
   })
 

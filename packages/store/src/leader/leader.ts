@@ -12,7 +12,7 @@ import {
   writeEventlogMeta,
 } from '../eventlog/eventlog-db.js'
 import { compareSeqNum, ROOT_SEQ_NUM, sameSeqNum, type SeqNum } from '../eventlog/seq-num.js'
-import { pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
+import { pruneUndoSegments, rollBackState, undoReach } from '../materializer/rewind.js'
 import { materializeStoredEvents } from '../materializer/replay.js'
 import { oldestUndoPoint, readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
@@ -251,13 +251,18 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     writeState((db) => pruneUndoSegments(db, upstreamHead))
   }
 
-  // Unconfirmed events written while the store ran without sync have no undo segments; a rebase
-  // must be able to roll them back, in the leader and in sessions booting from this state.
-  if (undoLog !== undefined && local.length > 0) {
-    const oldest = oldestUndoPoint(stateDb!)
-    if (oldest === undefined || compareSeqNum(oldest, upstreamHead) > 0) {
-      writeState((db) => materialize([], { replay: { from: rollBackState(db, schema, upstreamHead), to: head } }))
-    }
+  // A rebase must be able to roll back every unconfirmed event, in the leader and in sessions
+  // booting from this state: undo segments must run unbroken from the state's head back to the
+  // upstream head. They do not after the store ran without sync, nor after a crash between
+  // writing the eventlog and the state (the boot caught the state up without recording), and a
+  // session cannot rebuild what its rollback would then lose. So the state is rolled back (or
+  // rebuilt) to the upstream head and the unconfirmed events are materialized again, recorded.
+  if (undoLog !== undefined && local.length > 0 && compareSeqNum(undoReach(stateDb!), upstreamHead) > 0) {
+    writeState((db) => {
+      const reached = rollBackState(db, schema, upstreamHead)
+      materialize(readEventsBetween(eventlogDb, reached, upstreamHead), { confirmed: true })
+      materialize([], { replay: { from: upstreamHead, to: head } })
+    })
   }
 
   const startSync = (syncOptions: SyncOptions): SyncProcessor =>

@@ -9,41 +9,27 @@ import { readStateHead, writeStateHead } from './state-db.js'
  * the oldest of them (its `after` ≤ `to`), which is returned. The caller then re-materializes the
  * events between that point and `to` (recording a new undo segment), and whatever comes next.
  *
- * When the segments do not reach back to `to` (they were pruned, or recording started later), the
- * schema's tables are emptied and the state is rebuilt from the root instead.
+ * When the segments do not reach back from the state's head to `to` (they were pruned, recording
+ * started later, or events were materialized without recording after them), the schema's tables
+ * are emptied and the state is rebuilt from the root instead.
  *
  * Runs in one transaction; the caller must have cut (closed) its open undo segment first.
  *
  * @returns where the state now stands.
  */
 export const rollBackState = (db: SqliteDb, schema: LiveStoreSchema, to: SeqNum): SeqNum => {
-  const segments = db.select<{ ug: number; uc: number; ag: number; ac: number; ar: number; changeset: Uint8Array }>(
-    `SELECT upToGlobal AS ug, upToClient AS uc, afterGlobal AS ag, afterClient AS ac,
-       afterRebaseGeneration AS ar, changeset FROM __cairn_undo ORDER BY upToGlobal DESC, upToClient DESC`,
-  )
-  const toUndo: typeof segments = []
-  for (const segment of segments) {
-    if (compareSeqNum({ global: segment.ug, client: segment.uc, rebaseGeneration: 0 }, to) <= 0) break
-    toUndo.push(segment)
-  }
-  const oldest = toUndo.at(-1)
-  const covered =
-    oldest === undefined
-      ? compareSeqNum(readStateHead(db), to) <= 0
-      : compareSeqNum({ global: oldest.ag, client: oldest.ac, rebaseGeneration: 0 }, to) <= 0
+  const segments = db.select<UndoBounds & { changeset: Uint8Array }>(`SELECT ${BOUNDS}, changeset FROM __cairn_undo ${NEWEST_FIRST}`)
+  const chained = undoChain(readStateHead(db), segments, to)
+  const covered = compareSeqNum(chained.reached, to) <= 0
+  const reached = covered ? chained.reached : ROOT_SEQ_NUM
   db.execute('BEGIN')
   try {
-    let reached: SeqNum
-    if (covered && oldest !== undefined) {
-      for (const segment of toUndo) db.applyChangeset(db.invertChangeset(segment.changeset))
+    if (covered) {
+      for (const segment of chained.segments) db.applyChangeset(db.invertChangeset(segment.changeset))
       db.execute('DELETE FROM __cairn_undo WHERE (upToGlobal, upToClient) > (?, ?)', [to.global, to.client])
-      reached = { global: oldest.ag, client: oldest.ac, rebaseGeneration: oldest.ar }
-    } else if (covered) {
-      reached = readStateHead(db)
     } else {
       for (const table of schema.tables.keys()) db.execute(`DELETE FROM "${table.replaceAll('"', '""')}"`)
       db.execute('DELETE FROM __cairn_undo')
-      reached = ROOT_SEQ_NUM
     }
     writeStateHead(db, reached)
     db.execute('COMMIT')
@@ -52,6 +38,37 @@ export const rollBackState = (db: SqliteDb, schema: LiveStoreSchema, to: SeqNum)
     db.execute('ROLLBACK')
     throw error
   }
+}
+
+/**
+ * The earliest point `rollBackState` can reach without rebuilding: the state's head, or the start
+ * of the unbroken run of undo segments that ends there.
+ */
+export const undoReach = (db: SqliteDb): SeqNum =>
+  undoChain(readStateHead(db), db.select<UndoBounds>(`SELECT ${BOUNDS} FROM __cairn_undo ${NEWEST_FIRST}`), ROOT_SEQ_NUM).reached
+
+const BOUNDS = 'upToGlobal AS ug, upToClient AS uc, afterGlobal AS ag, afterClient AS ac, afterRebaseGeneration AS ar'
+const NEWEST_FIRST = 'ORDER BY upToGlobal DESC, upToClient DESC'
+
+type UndoBounds = { ug: number; uc: number; ag: number; ac: number; ar: number }
+
+/**
+ * Follows undo segments (newest first) back from `head` while it is after `to`. Each must end where
+ * the previous one starts: a gap holds changes no segment recorded, which nothing can undo.
+ */
+const undoChain = <Segment extends UndoBounds>(
+  head: SeqNum,
+  segments: readonly Segment[],
+  to: SeqNum,
+): { readonly reached: SeqNum; readonly segments: Segment[] } => {
+  let reached = head
+  const chain: Segment[] = []
+  for (const segment of segments) {
+    if (compareSeqNum(reached, to) <= 0 || segment.ug !== reached.global || segment.uc !== reached.client) break
+    chain.push(segment)
+    reached = { global: segment.ag, client: segment.ac, rebaseGeneration: segment.ar }
+  }
+  return { reached, segments: chain }
 }
 
 /** Deletes undo segments that end at or before `confirmed`: the state never goes back past it. */
