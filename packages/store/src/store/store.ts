@@ -100,6 +100,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private head: SeqNum
   private currentClientId: string
   private isShutdown = false
+  /** The end of the store, once `shutdown()` or `_dev.hardReset()` began it. */
+  private ending: Promise<void> | undefined
   private readonly shutdownListeners = new Set<() => void>()
   private undoCutScheduled = false
 
@@ -387,12 +389,19 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
    * leader could not write the pending events (the store is ended all the same).
    */
   async shutdown(): Promise<void> {
-    if (this.isShutdown) return
+    // Every call waits for the same end, also when the store ended itself (e.g. sync gave up):
+    // a caller can then rely on the files being released.
+    this.ending ??= this.end(() => this.session.leader.shutdown())
+    return this.ending
+  }
+
+  /** Ends the store: `release` lets the leader write what is pending and close its databases. */
+  private async end(release: () => Promise<void>): Promise<void> {
     this.markShutdown()
     this.sync.close((action) => new StoreShutdownError(this.storeId, action))
     this.undoLog.discard()
     try {
-      await this.session.leader.shutdown()
+      await release()
     } finally {
       this.session.sqliteDb.close()
     }
@@ -538,11 +547,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       }),
       hardReset: async () => {
         this.assertRunning('hard-reset')
-        this.markShutdown()
-        this.sync.close((action) => new StoreShutdownError(this.storeId, action))
-        this.undoLog.discard()
-        await this.session.leader.hardReset()
-        this.session.sqliteDb.close()
+        this.ending = this.end(() => this.session.leader.hardReset())
+        await this.ending
       },
     }
   }
