@@ -1,7 +1,7 @@
 import { BackendResetError, SyncUnavailableError, type SyncStatus } from '@cairn/store'
 import { makeAdapter } from '@cairn/adapter-node'
 import { createStorePromise } from '@cairn/store'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { drafts, events, schema } from './fixtures/app.mjs'
 import {
   eventlogOf,
@@ -41,6 +41,15 @@ const commitOffline = async (directory: string, event: ReturnType<typeof events.
   const store = await openClient(offlineUrl, { baseDirectory: directory })
   store.commit(event)
   await store.shutdown()
+}
+
+/** An installation in `directory` with one event the backend confirmed, then `a` committed offline. */
+const confirmedThenOffline = async (url: string, directory: string): Promise<void> => {
+  const first = await openClient(url, { baseDirectory: directory })
+  first.commit(events.itemAdded({ id: 'confirmed', text: 'confirmed before' }))
+  await first.awaitConfirmation()
+  await first.shutdown()
+  await commitOffline(directory, events.itemAdded({ id: 'a', text: 'offline' }))
 }
 
 describe('client sync', () => {
@@ -119,11 +128,7 @@ describe('client sync', () => {
   it('after a crash left unconfirmed events unrecorded for undo, a rebase keeps the confirmed state in the session', async () => {
     const server = await startServer()
     const directory = tempDirectory()
-    const first = await openClient(server.url, { baseDirectory: directory })
-    first.commit(events.itemAdded({ id: 'confirmed', text: 'confirmed before' }))
-    await first.awaitConfirmation()
-    await first.shutdown()
-    await commitOffline(directory, events.itemAdded({ id: 'a', text: 'offline' }))
+    await confirmedThenOffline(server.url, directory)
     // This copy of the installation pushes `a` alone, so that the backend confirms it and puts
     // another client's event between it and `b`.
     const copy = tempDirectory()
@@ -164,6 +169,43 @@ describe('client sync', () => {
       { id: 'b', text: 'offline', position: 2 },
       { id: 'x', text: 'first on the server', position: 0 },
     ])
+  })
+
+  it('a session whose undo information cannot reach a rollback stops, loudly, instead of losing confirmed rows', async () => {
+    // The gate holds the hello of the reopened client until its session's undo segments are gone:
+    // the cause is simulated, what is tested is how the session deals with it.
+    let gate: Promise<void> = Promise.resolve()
+    const server = await startServer({ validatePayload: async () => (await gate, true) })
+    const directory = tempDirectory()
+    await confirmedThenOffline(server.url, directory)
+    const other = await openClient(server.url)
+    await waitForConvergence([other], 1)
+    other.commit(events.itemAdded({ id: 'x', text: 'first on the server' }))
+    await other.awaitConfirmation()
+
+    let open = (): void => {}
+    gate = new Promise((resolve) => (open = resolve))
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const restarted = await openClient(server.url, { baseDirectory: directory })
+      let stopped = false
+      restarted.onShutdown(() => (stopped = true))
+      restarted.commit(events.itemAdded({ id: 'b', text: 'made in the session' }))
+      ;(restarted as unknown as { session: { sqliteDb: { execute(sql: string): number } } }).session.sqliteDb.execute('DELETE FROM __cairn_undo')
+      open()
+      await waitFor(() => stopped, () => 'the session to stop')
+      await restarted.shutdown() // the end it began itself: the files are released after it
+      expect(errors.mock.calls.some((call) => /cannot roll its state back/.test(call.join(' ')))).toBe(true)
+    } finally {
+      errors.mockRestore()
+    }
+
+    // Nothing was lost: the leader has every event, the session's own one rebased after x.
+    const reopened = await openClient(server.url, { baseDirectory: directory })
+    await waitForConvergence([reopened, other], 4)
+    expect(await eventlogOf(reopened)).toEqual(await eventlogOf(other))
+    expect(itemsOf(reopened)).toEqual(itemsOf(other))
+    expect(itemsOf(reopened).map((item) => (item as { id: string }).id)).toEqual(['a', 'b', 'confirmed', 'x'])
   })
 
   it('a client used without sync at first rebases its old local events once it syncs', async () => {

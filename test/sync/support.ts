@@ -33,7 +33,7 @@ afterEach(async () => {
 
 /** A sync server (SQLite file in a temp directory) on a free port, closed after the test. */
 export const startServer = async (
-  options: { readonly file?: string; readonly port?: number; readonly validatePayload?: (payload: unknown) => boolean } = {},
+  options: { readonly file?: string; readonly port?: number; readonly validatePayload?: (payload: unknown) => boolean | Promise<boolean> } = {},
 ): Promise<SyncServer> => {
   const server = await createSyncServer({
     port: options.port ?? 0,

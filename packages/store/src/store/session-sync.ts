@@ -1,7 +1,7 @@
 import type { LeaderMessage, LeaderSyncStatus, LeaderThread } from '../adapter/adapter.js'
 import type { EncodedEvent } from '../eventlog/event.js'
-import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
-import { pruneUndoSegments, rollBackState } from '../materializer/rewind.js'
+import { compareSeqNum, ROOT_SEQ_NUM, sameSeqNum, seqNumToString, type SeqNum } from '../eventlog/seq-num.js'
+import { pruneUndoSegments, rollBackState, undoReach } from '../materializer/rewind.js'
 import { materializeStoredEvents } from '../materializer/replay.js'
 import { readUndoBounds } from '../materializer/state-db.js'
 import type { UndoLog } from '../materializer/undo-log.js'
@@ -252,6 +252,20 @@ export class SessionSync {
   #rewind(to: SeqNum, upstream: readonly EncodedEvent[], pending: readonly EncodedEvent[]): void {
     const { db, schema, undoLog } = this.#host
     this.cutUndoSegment()
+    // Where the undo segments cannot reach, the rollback rebuilds the state from the root with this
+    // session's history: if that does not start at the root, confirmed rows would silently vanish.
+    // The session then stops instead, after handing its pending events, rebased, to the leader.
+    if (compareSeqNum(undoReach(db), to) > 0 && compareSeqNum(to, ROOT_SEQ_NUM) > 0 && !startsAtRoot(this.#history)) {
+      this.#pending = pending.length === 0 ? [] : renumber(pending, upstream.at(-1)?.seqNum ?? to)
+      if (this.#pending.length > 0) {
+        this.#epoch++
+        this.#push(this.#pending)
+      }
+      throw new Error(
+        `this session cannot roll its state back to ${seqNumToString(to)} to rebase: its undo information does not reach ` +
+          `that far. Its own events went to the leader; reopen the store, which boots from the leader's state.`,
+      )
+    }
     const reached = rollBackState(db, schema, to)
     this.#segments = this.#segments.filter((segment) => compareSeqNum(segment.upTo, to) <= 0)
     const replay = this.#history.filter((event) => compareSeqNum(event.seqNum, reached) > 0 && compareSeqNum(event.seqNum, to) <= 0)
@@ -369,3 +383,6 @@ const sameEvent = (a: EncodedEvent, b: EncodedEvent): boolean =>
   a.seqNum.client === b.seqNum.client &&
   a.seqNum.rebaseGeneration === b.seqNum.rebaseGeneration &&
   a.name === b.name
+
+/** Whether `history` (in log order) starts with the first event of the log. */
+const startsAtRoot = (history: readonly EncodedEvent[]): boolean => history[0] !== undefined && sameSeqNum(history[0].parentSeqNum, ROOT_SEQ_NUM)
