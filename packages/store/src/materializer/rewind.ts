@@ -1,7 +1,7 @@
 import { compareSeqNum, ROOT_SEQ_NUM, type SeqNum } from '../eventlog/seq-num.js'
 import type { LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
-import { readStateHead, writeStateHead } from './state-db.js'
+import { readStateHead, readUndoBounds, readUndoSegments, writeStateHead } from './state-db.js'
 
 /**
  * Rolls a state database back to `to`, or a little before it. Undo segments are whole runs of
@@ -18,8 +18,7 @@ import { readStateHead, writeStateHead } from './state-db.js'
  * @returns where the state now stands.
  */
 export const rollBackState = (db: SqliteDb, schema: LiveStoreSchema, to: SeqNum): SeqNum => {
-  const segments = db.select<UndoBounds & { changeset: Uint8Array }>(`SELECT ${BOUNDS}, changeset FROM __cairn_undo ${NEWEST_FIRST}`)
-  const chained = undoChain(readStateHead(db), segments, to)
+  const chained = undoChain(readStateHead(db), readUndoSegments(db), to)
   const covered = compareSeqNum(chained.reached, to) <= 0
   const reached = covered ? chained.reached : ROOT_SEQ_NUM
   db.execute('BEGIN')
@@ -44,29 +43,26 @@ export const rollBackState = (db: SqliteDb, schema: LiveStoreSchema, to: SeqNum)
  * The earliest point `rollBackState` can reach without rebuilding: the state's head, or the start
  * of the unbroken run of undo segments that ends there.
  */
-export const undoReach = (db: SqliteDb): SeqNum =>
-  undoChain(readStateHead(db), db.select<UndoBounds>(`SELECT ${BOUNDS} FROM __cairn_undo ${NEWEST_FIRST}`), ROOT_SEQ_NUM).reached
+export const undoReach = (db: SqliteDb): SeqNum => undoChain(readStateHead(db), readUndoBounds(db), ROOT_SEQ_NUM).reached
 
-const BOUNDS = 'upToGlobal AS ug, upToClient AS uc, afterGlobal AS ag, afterClient AS ac, afterRebaseGeneration AS ar'
-const NEWEST_FIRST = 'ORDER BY upToGlobal DESC, upToClient DESC'
-
-type UndoBounds = { ug: number; uc: number; ag: number; ac: number; ar: number }
+type UndoBounds = { readonly after: SeqNum; readonly upTo: SeqNum }
 
 /**
- * Follows undo segments (newest first) back from `head` while it is after `to`. Each must end where
- * the previous one starts: a gap holds changes no segment recorded, which nothing can undo.
+ * Follows undo segments (given oldest first) back from `head` while it is after `to`. Each must end
+ * where the next newer one starts: a gap holds changes no segment recorded, which nothing can undo.
  */
 const undoChain = <Segment extends UndoBounds>(
   head: SeqNum,
-  segments: readonly Segment[],
+  oldestFirst: readonly Segment[],
   to: SeqNum,
 ): { readonly reached: SeqNum; readonly segments: Segment[] } => {
   let reached = head
   const chain: Segment[] = []
-  for (const segment of segments) {
-    if (compareSeqNum(reached, to) <= 0 || segment.ug !== reached.global || segment.uc !== reached.client) break
+  for (let index = oldestFirst.length - 1; index >= 0; index--) {
+    const segment = oldestFirst[index]!
+    if (compareSeqNum(reached, to) <= 0 || segment.upTo.global !== reached.global || segment.upTo.client !== reached.client) break
     chain.push(segment)
-    reached = { global: segment.ag, client: segment.ac, rebaseGeneration: segment.ar }
+    reached = segment.after
   }
   return { reached, segments: chain }
 }
