@@ -391,12 +391,21 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   async shutdown(): Promise<void> {
     // Every call waits for the same end, also when the store ended itself (e.g. sync gave up):
     // a caller can then rely on the files being released.
-    this.ending ??= this.end(() => this.session.leader.shutdown())
+    return this.ending ?? this.end(() => this.session.leader.shutdown())
+  }
+
+  /**
+   * Ends the store: `release` lets the leader write what is pending and close its databases. The
+   * end is known before the shutdown listeners run, so one of them calling `shutdown()` waits for it.
+   */
+  private end(release: () => Promise<void>): Promise<void> {
+    let settle!: (ended: Promise<void>) => void
+    this.ending = new Promise<void>((resolve) => (settle = resolve))
+    settle(this.finish(release))
     return this.ending
   }
 
-  /** Ends the store: `release` lets the leader write what is pending and close its databases. */
-  private async end(release: () => Promise<void>): Promise<void> {
+  private async finish(release: () => Promise<void>): Promise<void> {
     this.markShutdown()
     this.sync.close((action) => new StoreShutdownError(this.storeId, action))
     this.undoLog.discard()
@@ -547,8 +556,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       }),
       hardReset: async () => {
         this.assertRunning('hard-reset')
-        this.ending = this.end(() => this.session.leader.hardReset())
-        await this.ending
+        await this.end(() => this.session.leader.hardReset())
       },
     }
   }

@@ -358,6 +358,21 @@ describe('stores', () => {
     expect(() => b.query(tables.todos)).toThrowError(expect.objectContaining({ _tag: 'StoreShutdownError' }))
   })
 
+  it('shutdown() from an onShutdown listener, and after the store ended, waits for the one end', async () => {
+    const s = await makeStore('shutdown-reentrant')
+    const leaderShutdown = vi.spyOn((s as unknown as { session: { leader: { shutdown(): Promise<void> } } }).session.leader, 'shutdown')
+    let fromListener: Promise<void> | undefined
+    s.onShutdown(() => {
+      fromListener = s.shutdown()
+    })
+    const first = s.shutdown()
+    const second = s.shutdown()
+    await Promise.all([first, second, fromListener])
+    expect(leaderShutdown).toHaveBeenCalledTimes(1)
+    await s.shutdown()
+    expect(leaderShutdown).toHaveBeenCalledTimes(1)
+  })
+
   it('exports the state and eventlog databases as SQLite files', async () => {
     const s = await store()
     s.commit(events.todoCreated({ id: 'a', text: 'a' }))
