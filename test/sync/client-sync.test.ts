@@ -1,4 +1,4 @@
-import { BackendResetError, SyncUnavailableError, type SyncStatus } from '@cairn/store'
+import { BackendResetError, SyncUnavailableError, type Store, type SyncStatus } from '@cairn/store'
 import { makeAdapter } from '@cairn/adapter-node'
 import { createStorePromise } from '@cairn/store'
 import { describe, expect, it, vi } from 'vitest'
@@ -50,6 +50,13 @@ const confirmedThenOffline = async (url: string, directory: string): Promise<voi
   await first.awaitConfirmation()
   await first.shutdown()
   await commitOffline(directory, events.itemAdded({ id: 'a', text: 'offline' }))
+}
+
+/** Waits until both clients hold `count` events, then checks they hold the same eventlog and items. */
+const expectConverged = async (client: Store<any>, other: Store<any>, count: number): Promise<void> => {
+  await waitForConvergence([client, other], count)
+  expect(await eventlogOf(client)).toEqual(await eventlogOf(other))
+  expect(itemsOf(client)).toEqual(itemsOf(other))
 }
 
 describe('client sync', () => {
@@ -115,9 +122,7 @@ describe('client sync', () => {
 
     const back = await openClient(server.url, { baseDirectory: directory })
     expect(itemsOf(back)).toEqual([{ id: 'a', text: 'made offline', position: 0 }])
-    await waitForConvergence([back, other], 2)
-    expect(itemsOf(back)).toEqual(itemsOf(other))
-    expect(await eventlogOf(back)).toEqual(await eventlogOf(other))
+    await expectConverged(back, other, 2)
     // b came first on the server, so a was rebased after it.
     expect(itemsOf(back)).toEqual([
       { id: 'a', text: 'made offline', position: 1 },
@@ -144,9 +149,7 @@ describe('client sync', () => {
 
     // The boot catches `b` up; syncing confirms `a` and rebases `b` after `x`.
     const restarted = await openClient(server.url, { baseDirectory: directory })
-    await waitForConvergence([restarted, other], 4)
-    expect(await eventlogOf(restarted)).toEqual(await eventlogOf(other))
-    expect(itemsOf(restarted)).toEqual(itemsOf(other))
+    await expectConverged(restarted, other, 4)
     expect(itemsOf(restarted).map((item) => (item as { id: string }).id)).toEqual(['a', 'b', 'confirmed', 'x'])
   })
 
@@ -202,9 +205,7 @@ describe('client sync', () => {
 
     // Nothing was lost: the leader has every event, the session's own one rebased after x.
     const reopened = await openClient(server.url, { baseDirectory: directory })
-    await waitForConvergence([reopened, other], 4)
-    expect(await eventlogOf(reopened)).toEqual(await eventlogOf(other))
-    expect(itemsOf(reopened)).toEqual(itemsOf(other))
+    await expectConverged(reopened, other, 4)
     expect(itemsOf(reopened).map((item) => (item as { id: string }).id)).toEqual(['a', 'b', 'confirmed', 'x'])
   })
 
@@ -219,14 +220,12 @@ describe('client sync', () => {
     await other.awaitConfirmation()
 
     const synced = await openClient(server.url, { baseDirectory: directory })
-    await waitForConvergence([synced, other], 3)
-    expect(itemsOf(synced)).toEqual(itemsOf(other))
+    await expectConverged(synced, other, 3)
     expect(itemsOf(synced)).toEqual([
       { id: 'old-1', text: 'before sync', position: 1 },
       { id: 'old-2', text: 'before sync', position: 2 },
       { id: 'remote', text: 'already on the server', position: 0 },
     ])
-    expect(await eventlogOf(synced)).toEqual(await eventlogOf(other))
   })
 
   it('reports the sync status, notifies its subscribers, and confirms commits', async () => {
