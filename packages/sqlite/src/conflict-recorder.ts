@@ -1,6 +1,6 @@
-import type { WASM_API } from '@sqlite.org/sqlite-wasm'
 import { SQLITE_CHANGESET_ABORT } from './constants.js'
 import type { RawApi } from './raw-api.js'
+import type { SqliteModule } from './sqlite-module.js'
 import type { WasmMemory } from './wasm-memory.js'
 
 const operations: Readonly<Record<number, string>> = { 9: 'DELETE', 18: 'INSERT', 23: 'UPDATE' }
@@ -14,13 +14,13 @@ export class ConflictRecorder {
   readonly callback: number
   #first: string | undefined
 
-  constructor(wasm: WASM_API, raw: RawApi, memory: WasmMemory) {
+  constructor(wasm: SqliteModule, raw: RawApi, memory: WasmMemory) {
     this.callback = wasm.installFunction('i(pip)', (_context: number, type: number, iterator: number): number => {
       this.#first ??= describe(type, () => {
         const tableSlot = memory.outSlot(0)
         const operationSlot = memory.outSlot(2)
         raw.sqlite3changeset_op(iterator, tableSlot, memory.outSlot(1), operationSlot, memory.outSlot(3))
-        const table = wasm.cstrToJs(memory.int32At(tableSlot))
+        const table = memory.cstringAt(memory.int32At(tableSlot))
         return `${operations[memory.int32At(operationSlot)] ?? 'Change'} of a row in table "${table}"`
       })
       return SQLITE_CHANGESET_ABORT

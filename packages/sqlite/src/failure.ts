@@ -8,10 +8,10 @@ export function sqliteFailure(
   code: number,
   context: { readonly what: string; readonly sql?: string; readonly hint: string },
 ): SqliteError {
-  const { capi } = runtime
-  const message = db === 0 ? capi.sqlite3_errstr(code) : capi.sqlite3_errmsg(db)
+  const { raw, memory } = runtime
+  const message = memory.cstringAt(db === 0 ? raw.sqlite3_errstr(code) : raw.sqlite3_errmsg(db))
   return new SqliteError({
-    problem: `${context.what}: ${message} (${capi.sqlite3_js_rc_str(code) ?? `code ${code}`})`,
+    problem: `${context.what}: ${message} (${runtime.info.resultCodeName(code) ?? `code ${code}`})`,
     code,
     sql: context.sql,
     hint: context.hint,

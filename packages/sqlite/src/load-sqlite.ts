@@ -1,14 +1,16 @@
-import sqlite3InitModule from '@sqlite.org/sqlite-wasm'
 import type { FileVfs } from './file-vfs.js'
 import { createRuntime, type SqliteRuntime } from './runtime.js'
+import { moduleFromGlue, type SqliteModule } from './sqlite-module.js'
 import { WasmSqliteDbFactory } from './wasm-sqlite-db.js'
 
 let loading: Promise<WasmSqliteDbFactory> | undefined
 
+const isNode = (): boolean => globalThis.process?.versions?.node !== undefined
+
 /**
- * Loads and initialises the SQLite wasm module (about 50 ms, done once per process: later calls
- * return the same promise) and resolves to a factory of databases: in memory everywhere, and in
- * files (`openFile`) in Node.
+ * Loads and initialises the SQLite wasm module (done once per process: later calls return the same
+ * promise) and resolves to a factory of databases: in memory everywhere, and in files (`openFile`)
+ * in Node.
  *
  * @example
  * const sqlite = await loadSqlite()
@@ -16,8 +18,8 @@ let loading: Promise<WasmSqliteDbFactory> | undefined
  * const saved = sqlite.openFile('./data/app.db')
  */
 export function loadSqlite(): Promise<WasmSqliteDbFactory> {
-  loading ??= Promise.all([sqlite3InitModule(), loadFileVfs()]).then(
-    ([sqlite3, installFileVfs]) => new WasmSqliteDbFactory(createRuntime(sqlite3), installFileVfs),
+  loading ??= Promise.all([loadModule(), loadFileVfs()]).then(
+    ([module, installFileVfs]) => new WasmSqliteDbFactory(createRuntime(module), installFileVfs),
     (error: unknown) => {
       // Let a later call try again instead of caching the failure.
       loading = undefined
@@ -28,11 +30,25 @@ export function loadSqlite(): Promise<WasmSqliteDbFactory> {
 }
 
 /**
+ * Node instantiates the wasm itself (see `node-module/`); browsers go through sqlite-wasm's loader,
+ * whose JS API provides the OPFS VFS. Both are imported dynamically so that each platform loads
+ * only its own.
+ */
+async function loadModule(): Promise<SqliteModule> {
+  if (isNode()) {
+    const { instantiateSqliteModule } = await import('./node-module/index.js')
+    return instantiateSqliteModule()
+  }
+  const { default: sqlite3InitModule } = await import('@sqlite.org/sqlite-wasm')
+  return moduleFromGlue(await sqlite3InitModule())
+}
+
+/**
  * The node:fs VFS in Node, nothing elsewhere. Imported dynamically so that browser bundles of this
  * package do not pull in `node:` modules.
  */
 async function loadFileVfs(): Promise<((runtime: SqliteRuntime) => FileVfs) | undefined> {
-  if (globalThis.process?.versions?.node === undefined) return undefined
+  if (!isNode()) return undefined
   const { installNodeFsVfs } = await import('./node-fs-vfs/index.js')
   return installNodeFsVfs
 }

@@ -59,10 +59,15 @@ let attempt = 0
  * sync access handles are missing (not in a dedicated worker, or a browser without OPFS) or when
  * another worker holds the directory.
  */
-export async function openOpfsPool(sqlite3: Sqlite3Static, openInVfs: OpenInVfs, options: OpfsPoolOptions): Promise<OpfsPool> {
+export async function openOpfsPool(
+  sqlite3: Sqlite3Static | undefined,
+  openInVfs: OpenInVfs,
+  options: OpfsPoolOptions,
+): Promise<OpfsPool> {
   const directory = options.directory
   let util: SAHPoolUtil
   try {
+    if (sqlite3 === undefined) throw new Error('OPFS is only available in a browser')
     util = await sqlite3.installOpfsSAHPoolVfs({
       // A fresh name per attempt: the VFS caches a failed initialisation under its name, and a retry
       // (once the previous holder of the directory let go) must really try again.

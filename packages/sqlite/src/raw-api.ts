@@ -58,6 +58,18 @@ export interface RawApi {
     conflict: number,
     context: number,
   ): number
+  sqlite3_open_v2(filename: number, outDb: number, flags: number, vfsName: number): number
+  /** A static English description of a result code. */
+  sqlite3_errstr(code: number): number
+  sqlite3_errmsg(db: number): number
+  sqlite3_extended_errcode(db: number): number
+  sqlite3_vfs_register(vfs: number, makeDefault: number): number
+  sqlite3_vfs_find(name: number): number
+  sqlite3_backup_init(destination: number, destinationName: number, source: number, sourceName: number): number
+  sqlite3_backup_step(backup: number, pages: number): number
+  sqlite3_backup_finish(backup: number): number
+  /** JSON describing the build: result codes, struct layouts, … (a static string). */
+  sqlite3__wasm_enum_json(): number
   sqlite3changeset_op(
     iterator: number,
     outTable: number,

@@ -33,7 +33,7 @@ export class WasmRowChangeTracker implements RowChangeTracker {
     this.#db = db
     this.#select = select
     // (context, operation, database name, table name, rowid): the rowid is an int64, a bigint here.
-    this.#callback = runtime.wasm.installFunction('v(pippj)', (_context: number, _op: number, _database: number, table: number, rowid: bigint) =>
+    this.#callback = runtime.module.installFunction('v(pippj)', (_context: number, _op: number, _database: number, table: number, rowid: bigint) =>
       this.#changed(table, rowid),
     )
     runtime.raw.sqlite3_update_hook(db, this.#callback, 0)
@@ -71,13 +71,13 @@ export class WasmRowChangeTracker implements RowChangeTracker {
 
   close(): void {
     this.#runtime.raw.sqlite3_update_hook(this.#db, 0, 0)
-    this.#runtime.wasm.uninstallFunction(this.#callback)
+    this.#runtime.module.uninstallFunction(this.#callback)
   }
 
   #changed(tablePointer: number, rowid: bigint): void {
     let table = this.#names.get(tablePointer)
     if (table === undefined) {
-      table = this.#runtime.wasm.cstrToJs(tablePointer) ?? ''
+      table = this.#runtime.memory.cstringAt(tablePointer)
       this.#names.set(tablePointer, table)
     }
     if (this.#untrackedAll || this.#untracked.has(table)) return

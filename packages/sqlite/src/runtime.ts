@@ -1,17 +1,16 @@
-import type { CAPI, Sqlite3Static, WASM_API } from '@sqlite.org/sqlite-wasm'
 import { ConflictRecorder } from './conflict-recorder.js'
+import { ModuleInfo } from './module-info.js'
 import type { RawApi } from './raw-api.js'
+import type { SqliteModule } from './sqlite-module.js'
 import { TableAccessRecorder } from './table-access.js'
 import { WasmMemory } from './wasm-memory.js'
 
 /** The initialised wasm module plus the per-module helpers every database shares. */
 export interface SqliteRuntime {
-  /** The module itself, for what its helpers offer (e.g. installing the OPFS VFS). */
-  readonly sqlite3: Sqlite3Static
-  readonly capi: CAPI
-  readonly wasm: WASM_API
+  readonly module: SqliteModule
   readonly raw: RawApi
   readonly memory: WasmMemory
+  readonly info: ModuleInfo
   readonly tableAccess: TableAccessRecorder
   readonly conflicts: ConflictRecorder
   /** `"main"` as a C string, the schema name sessions and (de)serialization work on. */
@@ -19,18 +18,16 @@ export interface SqliteRuntime {
 }
 
 /** Wraps an initialised sqlite3 module; called once per process by `loadSqlite`. */
-export function createRuntime(sqlite3: Sqlite3Static): SqliteRuntime {
-  const { capi, wasm } = sqlite3
-  const raw = wasm.exports as RawApi
-  const memory = new WasmMemory(wasm, raw)
+export function createRuntime(module: SqliteModule): SqliteRuntime {
+  const raw = module.exports
+  const memory = new WasmMemory(module, raw)
   return {
-    sqlite3,
-    capi,
-    wasm,
+    module,
     raw,
     memory,
-    tableAccess: new TableAccessRecorder(wasm, raw, memory),
-    conflicts: new ConflictRecorder(wasm, raw, memory),
+    info: new ModuleInfo(raw, memory),
+    tableAccess: new TableAccessRecorder(module, raw, memory),
+    conflicts: new ConflictRecorder(module, raw, memory),
     mainSchema: memory.permanentCString('main'),
   }
 }

@@ -1,6 +1,6 @@
-import type { WASM_API } from '@sqlite.org/sqlite-wasm'
 import { Action, SQLITE_OK } from './constants.js'
 import type { RawApi } from './raw-api.js'
+import type { SqliteModule } from './sqlite-module.js'
 import type { WasmMemory } from './wasm-memory.js'
 
 /** What a statement touches, as SQLite's authorizer reports it while the statement is prepared. */
@@ -58,7 +58,7 @@ export class TableAccessRecorder {
   readonly #callback: number
   #recording: Recording | undefined
 
-  constructor(wasm: WASM_API, raw: RawApi, memory: WasmMemory) {
+  constructor(wasm: SqliteModule, raw: RawApi, memory: WasmMemory) {
     this.#raw = raw
     this.#callback = wasm.installFunction(
       'i(pipppp)',

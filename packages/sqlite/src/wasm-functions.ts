@@ -1,5 +1,3 @@
-import type { WASM_API } from '@sqlite.org/sqlite-wasm'
-
 /** A JS function to install, with its signature as sqlite-wasm writes them: `i(ppii)` or `ippii`. */
 export interface WasmFunction {
   readonly signature: string
@@ -12,35 +10,40 @@ const VALUE_TYPES: Readonly<Record<string, number>> = { i: 0x7f, p: 0x7f, P: 0x7
 const SIGNATURE = /^(\w)\((\w*)\)$/
 
 /**
- * Puts JS functions into the wasm function table, all with one small wasm module, and returns their
- * table indexes (function pointers for SQLite). sqlite-wasm's `installFunction` compiles and
+ * Puts JS functions into the wasm function `table`, all with one small wasm module, and returns their
+ * table indexes (function pointers for SQLite): `slots` if given (free slots to reuse, one per
+ * function), else slots the table grows by. sqlite-wasm's `installFunction` compiles and
  * instantiates a module per function, ~0.3 ms each: the VFS alone has about twenty methods. Here the
- * module imports the table and the functions, and its element segment writes them into slots grown
- * for them. They are removed like any other with `wasm.uninstallFunction`.
+ * module imports the table and the functions, and its element segments write them into the slots.
  */
-export function installFunctions(wasm: WASM_API, functions: readonly WasmFunction[]): number[] {
+export function installFunctions(table: WebAssembly.Table, functions: readonly WasmFunction[], slots?: readonly number[]): number[] {
   // Types first: a bad signature throws before the table grows.
   const types = functions.map(({ signature }) => functionType(signature))
-  const table = wasm.functionTable()
-  const base = table.grow(functions.length)
+  let indexes: readonly number[]
+  if (slots === undefined) {
+    const base = table.grow(functions.length)
+    indexes = functions.map((_, index) => base + index)
+  } else {
+    indexes = slots
+  }
   const imports: WebAssembly.ModuleImports = { t: table }
   functions.forEach(({ fn }, index) => {
     imports[`f${index}`] = fn as (...args: unknown[]) => unknown
   })
-  new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(types, base)), { e: imports })
-  return functions.map((_, index) => base + index)
+  new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(types, indexes)), { e: imports })
+  return [...indexes]
 }
 
-function moduleBytes(types: readonly number[][], base: number): Uint8Array<ArrayBuffer> {
+function moduleBytes(types: readonly number[][], slots: readonly number[]): Uint8Array<ArrayBuffer> {
   const tableImport = [...name('e'), ...name('t'), 0x01, 0x70, 0x00, 0x00] // funcref table, min 0
   const functionImports = types.map((_, index) => [...name('e'), ...name(`f${index}`), 0x00, ...unsigned(index)])
-  // One active segment into table 0 at `base`: the imported functions 0…n-1.
-  const element = [0x00, 0x41, ...signed(base), 0x0b, ...vector(types.map((_, index) => unsigned(index)))]
+  // One active segment per function into table 0 at its slot: imported function i at slots[i].
+  const elements = slots.map((slot, index) => [0x00, 0x41, ...signed(slot), 0x0b, ...vector([unsigned(index)])])
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vector(types)),
     ...section(2, vector([tableImport, ...functionImports])),
-    ...section(9, vector([element])),
+    ...section(9, vector(elements)),
   ])
 }
 

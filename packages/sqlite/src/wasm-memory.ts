@@ -1,6 +1,6 @@
-import type { WASM_API } from '@sqlite.org/sqlite-wasm'
 import { SQLITE_NOMEM } from './constants.js'
 import type { RawApi } from './raw-api.js'
+import type { SqliteModule } from './sqlite-module.js'
 import { SqliteError } from './sqlite-error.js'
 
 const encoder = new TextEncoder()
@@ -20,7 +20,7 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
  * with length 0, and that is the signal to take fresh ones.
  */
 export class WasmMemory {
-  readonly #wasm: WASM_API
+  readonly #wasm: SqliteModule
   readonly #raw: RawApi
   #bytes: Uint8Array
   #ints: Int32Array
@@ -30,7 +30,7 @@ export class WasmMemory {
   /** Four 8-byte out-parameter slots: `outSlot(0)` … `outSlot(3)`. */
   readonly #out: number
 
-  constructor(wasm: WASM_API, raw: RawApi) {
+  constructor(wasm: SqliteModule, raw: RawApi) {
     this.#wasm = wasm
     this.#raw = raw
     this.#bytes = wasm.heap8u()
@@ -138,6 +138,11 @@ export class WasmMemory {
 
   /** A NUL-terminated copy of `text` that lives as long as the module. */
   permanentCString(text: string): number {
+    return this.cString(text)
+  }
+
+  /** A NUL-terminated copy of `text` from sqlite3_malloc; the caller frees it with sqlite3_free. */
+  cString(text: string): number {
     const encoded = encoder.encode(`${text}\0`)
     const pointer = this.allocate(encoded.length)
     this.heap8().set(encoded, pointer)

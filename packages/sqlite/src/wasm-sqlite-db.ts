@@ -64,7 +64,7 @@ export class WasmSqliteDbFactory implements SqliteDbFactory {
    */
   openOpfsPool(options: OpfsPoolOptions): Promise<OpfsPool> {
     const runtime = this.#runtime
-    return openOpfsPool(runtime.sqlite3, (path, vfsName, create) => {
+    return openOpfsPool(runtime.module.glue, (path, vfsName, create) => {
       const vfs: FileVfs = { name: vfsName, resolve: (p) => p, takeOpenFailure: () => undefined }
       const flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
       return new WasmSqliteDb(runtime, openConnection(runtime, path, flags, vfs), path)
@@ -122,9 +122,17 @@ function openMemoryConnection(runtime: SqliteRuntime): number {
 
 /** sqlite3_open_v2 with extended result codes on; throws a typed error on failure. */
 function openConnection(runtime: SqliteRuntime, filename: string, flags: number, vfs: FileVfs | undefined): number {
-  const { capi, memory, raw } = runtime
+  const { memory, raw } = runtime
   const slot = memory.outSlot(0)
-  const rc = capi.sqlite3_open_v2(filename, slot, flags, vfs?.name ?? 0)
+  const path = memory.cString(filename)
+  const vfsName = vfs === undefined ? 0 : memory.cString(vfs.name)
+  let rc: number
+  try {
+    rc = raw.sqlite3_open_v2(path, slot, flags, vfsName)
+  } finally {
+    raw.sqlite3_free(path)
+    if (vfsName !== 0) raw.sqlite3_free(vfsName)
+  }
   const db = memory.int32At(slot)
   if (rc !== SQLITE_OK) {
     const vfsFailure = vfs?.takeOpenFailure(filename)
@@ -137,7 +145,7 @@ function openConnection(runtime: SqliteRuntime, filename: string, flags: number,
               hint: 'SQLite only refuses this when the wasm heap is exhausted; close unused databases.',
             })
           : new SqliteError({
-              problem: `Could not open the database file ${filename}: ${describeCause(vfsFailure) ?? capi.sqlite3_errstr(rc)}`,
+              problem: `Could not open the database file ${filename}: ${describeCause(vfsFailure) ?? memory.cstringAt(raw.sqlite3_errstr(rc))}`,
               code: rc,
               hint: 'Check that the file and its directory exist and are readable and writable by this process.',
             })

@@ -1,11 +1,12 @@
 import type { FileVfs } from '../file-vfs.js'
 import type { SqliteRuntime } from '../runtime.js'
 import { SqliteError } from '../sqlite-error.js'
-import { installStructMethods } from '../struct-methods.js'
+import { allocateStruct, installStructMethods } from './struct-methods.js'
 import { MAX_PATHNAME } from './constants.js'
 import { ioMethods } from './io-methods.js'
 import { readFilePrefix } from './read-file.js'
 import { resolveDatabasePath } from './resolve-path.js'
+import { memberOffset, SQLITE3_FILE, SQLITE3_IO_METHODS, SQLITE3_VFS } from '../vfs-structs.js'
 import { vfsMethods } from './vfs-methods.js'
 import type { VfsState } from './vfs-state.js'
 
@@ -31,27 +32,30 @@ export function installNodeFsVfs(runtime: SqliteRuntime): FileVfs {
 }
 
 function install(runtime: SqliteRuntime): FileVfs {
-  const { capi, wasm, memory } = runtime
-  const state: VfsState = { wasm, memory, files: new Map(), lastOpenFailure: undefined }
+  const { module, memory, info, raw } = runtime
+  const state: VfsState = { memory, files: new Map(), lastOpenFailure: undefined }
 
   // Both structs live as long as the module: SQLite keeps pointers to them.
-  const io = new capi.sqlite3_io_methods()
-  ;(io as unknown as { $iVersion: number }).$iVersion = 1
+  const ioLayout = SQLITE3_IO_METHODS
+  const io = allocateStruct(memory, ioLayout)
+  memory.setInt32(io + memberOffset(ioLayout, 'iVersion'), 1)
 
-  const vfs = new capi.sqlite3_vfs()
-  vfs.$iVersion = 2
+  const vfsLayout = SQLITE3_VFS
+  const vfs = allocateStruct(memory, vfsLayout)
+  const set = (member: string, value: number): void => memory.setInt32(vfs + memberOffset(vfsLayout, member), value)
+  set('iVersion', 2)
   // sqlite3_file holds only pMethods: the VFS keeps each file's state in a Map keyed by its pointer.
-  vfs.$szOsFile = (capi.sqlite3_file as unknown as { structInfo: { sizeof: number } }).structInfo.sizeof
-  vfs.$mxPathname = MAX_PATHNAME
-  vfs.$zName = memory.permanentCString(NODE_FS_VFS_NAME)
-  installStructMethods(wasm, [
-    { struct: io, methods: ioMethods(state) },
-    { struct: vfs, methods: vfsMethods(state, io.pointer) },
+  set('szOsFile', SQLITE3_FILE.sizeof)
+  set('mxPathname', MAX_PATHNAME)
+  set('zName', memory.permanentCString(NODE_FS_VFS_NAME))
+  installStructMethods(module, memory, [
+    { pointer: io, layout: ioLayout, methods: ioMethods(state) },
+    { pointer: vfs, layout: vfsLayout, methods: vfsMethods(state, io) },
   ])
-  const rc = capi.sqlite3_vfs_register(vfs.pointer, 1)
+  const rc = raw.sqlite3_vfs_register(vfs, 1)
   if (rc !== 0) {
     throw new SqliteError({
-      problem: `Could not register the ${NODE_FS_VFS_NAME} VFS: ${capi.sqlite3_js_rc_str(rc)}`,
+      problem: `Could not register the ${NODE_FS_VFS_NAME} VFS: ${info.resultCodeName(rc) ?? `code ${rc}`}`,
       code: rc,
       hint: 'This is a bug in @cairn/sqlite; please report it.',
     })

@@ -1,4 +1,3 @@
-import type { WASM_API } from '@sqlite.org/sqlite-wasm'
 import type { WasmMemory } from '../wasm-memory.js'
 import type { HeldLock } from './lock-file.js'
 
@@ -16,7 +15,6 @@ export interface OpenFile {
 
 /** What the VFS and I/O methods of one wasm module share. */
 export interface VfsState {
-  readonly wasm: WASM_API
   readonly memory: WasmMemory
   readonly files: Map<number, OpenFile>
   /** Why the last xOpen failed (a DatabaseLockedError or a Node error), for `openFile` to report. */
