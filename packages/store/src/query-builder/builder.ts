@@ -75,11 +75,11 @@ const setAssignments = (table: TableInfo, method: string, values: unknown): Assi
   const columns: Array<string> = []
   const bindValues: Array<CompiledBindValue> = []
   for (const name in values) {
-    columnOf(table, name)
+    const column = columnOf(table, name)
     const value = values[name]
     if (value === undefined) continue
     columns.push(name)
-    bindValues.push(encodeValue(table, name, value))
+    bindValues.push(encodeValue(table, name, value, column))
   }
   if (columns.length === 0) throw new QueryBuilderError(table.name, `${method} needs at least one column value to set.`)
   return { columns, bindValues }

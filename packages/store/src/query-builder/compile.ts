@@ -6,9 +6,10 @@ import { ColumnDecodeError } from '../schema/errors.js'
 import { ColumnCodecIssue } from '../schema/sqlite/column-codecs.js'
 import type { AnyColumn } from '../schema/sqlite/column-def.js'
 import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import { BoundedMap } from '../utils/bounded-map.js'
 import { QueryBuilderError, RowNotFoundError } from './errors.js'
 import type { Assignments, BuilderState, OnConflictState } from './state.js'
-import { cached, columnOf, quotedColumn, type TableInfo } from './table-info.js'
+import { cached, columnOf, MAX_SHAPES, quotedColumn, type TableInfo } from './table-info.js'
 import { CompileSymbol, QueryBuilderTypeId } from './type-id.js'
 import type { CompiledBindValue, CompiledQuery, QueryBuilder, RowInsert } from './types.js'
 
@@ -223,13 +224,21 @@ const listKey = (items: ReadonlyArray<string>): string => (items.length === 1 ? 
  */
 const updateOrDeleteSql = (state: BuilderState): string => {
   const { table, kind } = state
+  // Keyed by strings that already exist (column names, the conditions' cached SQL): nothing is
+  // built or hashed per call in the common one-column, one-condition update.
   const assignmentsKey = kind === 'update' ? listKey(state.assignments!.columns) : ''
-  const whereKey = state.where.length === 0 ? '' : listKey(state.where.map((fragment) => fragment.sql))
-  return cached(table, `${kind}\u0001${assignmentsKey}\u0001${whereKey}`, () => {
+  const whereKey = state.where.length === 0 ? '' : state.where.length === 1 ? state.where[0]!.sql : listKey(state.where.map((fragment) => fragment.sql))
+  const byKind = kind === 'update' ? table.updateSql : table.deleteSql
+  let byWhere = byKind.get(assignmentsKey)
+  if (byWhere === undefined) byKind.set(assignmentsKey, (byWhere = new BoundedMap(MAX_SHAPES)))
+  let sql = byWhere.get(whereKey)
+  if (sql === undefined) {
     const head =
       kind === 'update' ? `UPDATE ${table.quotedName} SET ${assignmentList(table, state.assignments!, [])}` : `DELETE FROM ${table.quotedName}`
-    return head + appendWhere(state, [])
-  })
+    sql = head + appendWhere(state, [])
+    byWhere.set(whereKey, sql)
+  }
+  return sql
 }
 
 const compileWrite = (state: BuilderState): CompiledQuery => {

@@ -25,6 +25,10 @@ export interface TableInfo {
   readonly comparisons: Map<string, Map<string, string>>
   /** The store's SQL of a select (see `storeRead`), by the builder's SQL of it; at most `MAX_SHAPES`. */
   readonly storeReads: Map<string, string>
+  /** UPDATE SQL by assigned columns, then conditions (see `updateOrDeleteSql`); at most `MAX_SHAPES` each. */
+  readonly updateSql: Map<string, Map<string, string>>
+  /** DELETE SQL by conditions, under the key ''. */
+  readonly deleteSql: Map<string, Map<string, string>>
   /** The column lists inserts use, one array per list (see `insertColumns`). */
   readonly insertColumns: Map<number | string, ReadonlyArray<string>>
 }
@@ -47,6 +51,8 @@ export const makeTableInfo = (def: AnySqliteTableDef): TableInfo => {
     cache: new BoundedMap(MAX_SHAPES),
     comparisons: new Map(),
     storeReads: new BoundedMap(MAX_SHAPES),
+    updateSql: new BoundedMap(MAX_SHAPES),
+    deleteSql: new BoundedMap(MAX_SHAPES),
     insertColumns: new Map(),
   }
 }

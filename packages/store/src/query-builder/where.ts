@@ -62,8 +62,7 @@ const comparisonSql = (table: TableInfo, column: string, op: Op): string => {
 }
 
 const condition = (table: TableInfo, column: string, op: Op, value: unknown): WhereFragment => {
-  columnOf(table, column)
-  const q = quotedColumn(table, column)
+  const def = columnOf(table, column)
   if (value === undefined) {
     // Skipping it would silently widen the query (an update without where hits every row).
     throw new QueryBuilderError(table.name, `where value for "${column}" is undefined; use null to match NULL.`)
@@ -71,25 +70,25 @@ const condition = (table: TableInfo, column: string, op: Op, value: unknown): Wh
   switch (op) {
     case '=':
       return value === null
-        ? { sql: `${q} IS NULL`, bindValues: [] }
-        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value)] }
+        ? { sql: `${quotedColumn(table, column)} IS NULL`, bindValues: [] }
+        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)] }
     case '!=':
       return value === null
-        ? { sql: `${q} IS NOT NULL`, bindValues: [] }
-        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value)] }
+        ? { sql: `${quotedColumn(table, column)} IS NOT NULL`, bindValues: [] }
+        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)] }
     case '<':
     case '>':
     case '<=':
     case '>=':
       if (value === null) throw new QueryBuilderError(table.name, `"${column}" ${op} null never matches; compare with a value.`)
-      return { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value)] }
+      return { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)] }
     case 'LIKE':
     case 'NOT LIKE':
       // A pattern, not a column value: bound as given.
       if (typeof value !== 'string') {
         throw new QueryBuilderError(table.name, `${op} on "${column}" takes a pattern string, got ${describeValue(value)}.`)
       }
-      return { sql: `${q} ${op} ?`, bindValues: [value] }
+      return { sql: `${quotedColumn(table, column)} ${op} ?`, bindValues: [value] }
     case 'IN':
     case 'NOT IN': {
       if (!Array.isArray(value)) {
@@ -99,10 +98,10 @@ const condition = (table: TableInfo, column: string, op: Op, value: unknown): Wh
         if (item === null) {
           throw new QueryBuilderError(table.name, `null in an ${op} list on "${column}" never matches; use where({ ${column}: null }).`)
         }
-        return encodeValue(table, column, item)
+        return encodeValue(table, column, item, def)
       })
       // SQLite accepts an empty list: IN () matches nothing, NOT IN () everything.
-      return { sql: `${q} ${op} (${bindValues.map(() => '?').join(', ')})`, bindValues }
+      return { sql: `${quotedColumn(table, column)} ${op} (${bindValues.map(() => '?').join(', ')})`, bindValues }
     }
   }
 }

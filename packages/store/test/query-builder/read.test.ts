@@ -180,9 +180,13 @@ describe('orderBy, limit, offset', () => {
     for (let length = 1; length <= MAX_SHAPES + 200; length++) {
       const query = todos.where('id', 'IN', Array.from({ length }, (_, i) => `id-${i}`))
       expect(storeRead(query).sql).toMatch(/"id" IN \(\?(, \?)*\)/)
+      const ids = Array.from({ length }, (_, i) => `id-${i}`)
+      expect(compileQuery(todos.update({ text: 'x' }).where('id', 'IN', ids)).sql).toMatch(/^UPDATE "todos" SET "text" = \? WHERE "id" IN/)
+      expect(compileQuery(todos.delete().where('id', 'IN', ids)).sql).toMatch(/^DELETE FROM "todos" WHERE "id" IN/)
     }
     expect(table.cache.size).toBeLessThanOrEqual(MAX_SHAPES)
     expect(table.storeReads.size).toBeLessThanOrEqual(MAX_SHAPES)
+    for (const byWhere of [...table.updateSql.values(), ...table.deleteSql.values()]) expect(byWhere.size).toBeLessThanOrEqual(MAX_SHAPES)
     expect(db.run(todos.select('id').where('id', 'IN', ['a', 'c']))).toEqual(['a', 'c'])
   })
 
