@@ -36,9 +36,26 @@ export function loadSqlite(): Promise<WasmSqliteDbFactory> {
  */
 async function loadModule(): Promise<SqliteModule> {
   if (isNode()) {
-    const { instantiateSqliteModule } = await import('./node-module/index.js')
-    return instantiateSqliteModule()
+    const { instantiateSqliteModule, WasmFileNotFound } = await import('./node-module/index.js')
+    return loadNodeModule(instantiateSqliteModule, WasmFileNotFound)
   }
+  return loadGlueModule()
+}
+
+/** The Node module, or sqlite-wasm's loader when the wasm file is not where the package keeps it (a bundled app). */
+export async function loadNodeModule(
+  instantiate: () => Promise<SqliteModule>,
+  notFound: new (...args: never[]) => Error,
+): Promise<SqliteModule> {
+  try {
+    return await instantiate()
+  } catch (error) {
+    if (!(error instanceof notFound)) throw error
+    return loadGlueModule()
+  }
+}
+
+async function loadGlueModule(): Promise<SqliteModule> {
   const { default: sqlite3InitModule } = await import('@sqlite.org/sqlite-wasm')
   return moduleFromGlue(await sqlite3InitModule())
 }

@@ -58,6 +58,7 @@ export interface RawApi {
     conflict: number,
     context: number,
   ): number
+  sqlite3_libversion_number(): number
   sqlite3_open_v2(filename: number, outDb: number, flags: number, vfsName: number): number
   /** A static English description of a result code. */
   sqlite3_errstr(code: number): number

@@ -91,3 +91,16 @@ describe('randomness', () => {
     expect(new Set(values).size).toBe(3)
   })
 })
+
+describe('loading', () => {
+  it("falls back to sqlite-wasm's loader when the wasm file is not next to the package (a bundled app)", async () => {
+    const { loadNodeModule } = await import('../src/load-sqlite.js')
+    const { WasmFileNotFound } = await import('../src/node-module/index.js')
+    const fallback = await loadNodeModule(() => Promise.reject(new WasmFileNotFound('not found')), WasmFileNotFound)
+    expect(fallback.glue).toBeDefined()
+    const version = fallback.exports.sqlite3_libversion_number()
+    expect(version).toBe(module.exports.sqlite3_libversion_number())
+    // Any other failure is not hidden by the fallback.
+    await expect(loadNodeModule(() => Promise.reject(new Error('boom')), WasmFileNotFound)).rejects.toThrow('boom')
+  })
+})

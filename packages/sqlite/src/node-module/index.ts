@@ -6,6 +6,8 @@ import { installFunctions } from '../wasm-functions.js'
 import { hostImports } from './host-imports.js'
 import { readWasmFile } from './wasm-file.js'
 
+export { WasmFileNotFound } from './wasm-file.js'
+
 /** Exports used here beyond the C API of `RawApi`. */
 interface StartupExports {
   __wasm_call_ctors(): void

@@ -13,10 +13,25 @@ const HAS_MAXIMUM = 0x01
 /** 4 GiB of 64 KiB pages: the most a 32-bit memory can have. */
 const MAX_PAGES = 65536
 
+/**
+ * `sqlite3.wasm` is not where the installed `@sqlite.org/sqlite-wasm` package keeps it: this code
+ * was bundled into an app without that package next to it. sqlite-wasm's own loader, which finds
+ * the file relative to itself (bundlers copy it along), is used instead.
+ */
+export class WasmFileNotFound extends Error {
+  readonly _tag = 'WasmFileNotFound'
+}
+
 /** Reads `sqlite3.wasm` from the installed `@sqlite.org/sqlite-wasm` package. */
 export async function readWasmFile(): Promise<WasmFile> {
-  const path = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm/sqlite3.wasm')
-  const file = await readFile(path)
+  let path: string
+  let file: Buffer
+  try {
+    path = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm/sqlite3.wasm')
+    file = await readFile(path)
+  } catch (cause) {
+    throw new WasmFileNotFound(`Could not read @sqlite.org/sqlite-wasm/sqlite3.wasm: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+  }
   const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength) as Uint8Array<ArrayBuffer>
   return { bytes, memory: importedMemory(bytes, path) }
 }
