@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { suites as allSuites } from './suites.mjs'
+import { settle } from './lib/settle.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const repoRoot = dirname(benchDir)
@@ -261,8 +262,10 @@ async function main() {
           entry[side] = childCache.get(cacheKey)
           continue
         }
-        log(`▶ ${name}${child !== sc.name ? ` (child scenario ${child})` : ''} …`)
+        const settled = await settle()
+        log(`▶ ${name}${child !== sc.name ? ` (child scenario ${child})` : ''} …${settled.waitedMs > 2_000 ? ` (after ${(settled.waitedMs / 1000).toFixed(1)} s for the machine to settle)` : ''}`)
         const r = await runChild(script, child, sc.timeoutMs ?? 300_000, opts.verbose, name)
+        r.settle = { waitedMs: Math.round(settled.waitedMs), busy: settled.busy === null ? null : Math.round(settled.busy * 100) / 100 }
         childCache.set(cacheKey, r)
         entry[side] = r
         log(`  ${r.ok ? 'ok' : `FAILED: ${r.error}`} (${(r.childWallMs / 1000).toFixed(1)} s)`)

@@ -30,6 +30,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { runScenarioMain } from './scenario-main.mjs'
+import { settle } from './settle.mjs'
 import { emitResult, progress } from './stdout-guard.mjs'
 import { mean, median, percentile, round } from './stats.mjs'
 
@@ -226,6 +227,8 @@ async function phaseRuns(side, phase, runs, n, store, limits, prepare) {
   for (let i = 0; i < runs; i++) {
     const dir = prepare ? prepare(i) : store.base
     progress(`${side.side}: ${phase} ${fmtN(n)} events, run ${i + 1}/${runs}…`)
+    // The store was just written (or copied): its pages go back to disk before the timed boot.
+    await settle()
     const r = await runPhase(side, phase, { dir, cwd: store.cwd, expect: n }, limits.phaseTimeoutMs)
     if (prepare) removeRoot(dir)
     progress(`  ${r.ok ? `${r.ms} ms` : r.error}`)
