@@ -4,6 +4,7 @@ import type { SqliteRuntime } from './runtime.js'
 import { changesRowsUnreported, type TableTraits } from './unreported-changes.js'
 
 const ROWID_NAMES = ['rowid', '_rowid_', 'oid']
+const NO_CHANGES: RowChanges = Object.freeze({ untrackedAll: false, untracked: new Set<string>(), rowids: new Map<string, ReadonlySet<number>>() })
 // The hook runs once per changed row: its bounds are made once.
 const MAX_SAFE_ROWID = BigInt(Number.MAX_SAFE_INTEGER)
 const MIN_SAFE_ROWID = BigInt(Number.MIN_SAFE_INTEGER)
@@ -40,9 +41,11 @@ export class WasmRowChangeTracker implements RowChangeTracker {
   }
 
   drain(): RowChanges {
+    if (!this.#untrackedAll && this.#untracked.size === 0 && this.#rowids.size === 0) return NO_CHANGES
     const changes: RowChanges = { untrackedAll: this.#untrackedAll, untracked: this.#untracked, rowids: this.#rowids }
-    this.#rowids = new Map()
-    this.#untracked = new Set()
+    // Only collections that were used are replaced: a commit that changed one table allocates one map.
+    if (this.#rowids.size > 0) this.#rowids = new Map()
+    if (this.#untracked.size > 0) this.#untracked = new Set()
     this.#untrackedAll = false
     return changes
   }

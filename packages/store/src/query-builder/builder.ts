@@ -32,13 +32,16 @@ const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
   if (!isPlainObject(values)) throw new QueryBuilderError(table.name, `insert takes an object of column values, got ${describeValue(values)}.`)
   for (const key in values) columnOf(table, key)
   const { columnNames } = table
-  const included: Array<boolean> = []
+  // Only built when a column is left out: most inserts name or default every column.
+  let included: Array<boolean> | undefined
+  const leaveOut = (index: number): void => {
+    ;(included ??= columnNames.map(() => true))[index] = false
+  }
   const bindValues: Array<CompiledBindValue> = []
   for (let index = 0; index < columnNames.length; index++) {
     const name = columnNames[index]!
     const value = values[name]
     const column = table.def.columns[name]!
-    included.push(true)
     if (value !== undefined) {
       bindValues.push(encodeValue(table, name, value, column))
       continue
@@ -54,7 +57,7 @@ const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
         break
       case 'sql':
         // Left out: SQLite evaluates the DDL default.
-        included[index] = false
+        leaveOut(index)
         break
       case 'none':
         if (column.nullable) {
@@ -62,11 +65,11 @@ const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
         } else if (!(column.primaryKey && column.sqlType === 'integer')) {
           throw new MissingRequiredColumnError(table.name, name)
         } else {
-          included[index] = false
+          leaveOut(index)
         }
     }
   }
-  return { columns: insertColumns(table, included), bindValues }
+  return { columns: included === undefined ? columnNames : insertColumns(table, included), bindValues }
 }
 
 /** Encodes `SET` values; `undefined` values are left out, as with object spread. */

@@ -37,7 +37,10 @@ export interface RowChanges {
 
 /** Collects which rows of which tables statements change (`sqlite3_update_hook`). */
 export interface RowChangeTracker {
-  /** The changes collected since the last call, which starts a new collection. */
+  /**
+   * The changes collected since the last call, which starts a new collection. Read them right away:
+   * an empty set or map may be reused by the next collection (each table's set of rowids is not).
+   */
   drain(): RowChanges
 }
 

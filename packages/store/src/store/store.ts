@@ -7,7 +7,6 @@ import { queryDb } from '../live-queries/query-db.js'
 import { RowChangeJournal } from '../live-queries/row-change-journal.js'
 import { trackRunningStore } from '../live-queries/running-stores.js'
 import { isSignalDef, type SignalDef } from '../live-queries/signal.js'
-import { makeMaterializerRunner } from '../materializer/materialize-event.js'
 import { QueuedWriteFailure, WriteQueue } from '../materializer/write-queue.js'
 import { readStateHead } from '../materializer/state-db.js'
 import { UndoLog } from '../materializer/undo-log.js'
@@ -17,6 +16,7 @@ import type { QueryBuilder } from '../query-builder/internal.js'
 import { isQueryBuilder, isTableDef } from '../query-builder/internal.js'
 import { encodeEventArgs, SessionIdSymbol, type LiveStoreSchema } from '../schema/internal.js'
 import type { RowChangeTracker, SqliteRow } from '../sqlite/sqlite-db.js'
+import { CommitTransaction } from './commit-transaction.js'
 import { InvalidArgumentError, MaterializerError, StoreShutdownError, UnknownEventError } from './errors.js'
 import { QueryRegistry } from './query-registry.js'
 import { MAX_UNDO_SEGMENT_EVENTS, SessionSync, type SyncStatus } from './session-sync.js'
@@ -96,6 +96,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   private readonly runtime: QueryRuntime
   private readonly undoLog: UndoLog
   private readonly writeQueue: WriteQueue
+  private readonly transaction: CommitTransaction
   private readonly sync: SessionSync
   private head: SeqNum
   private currentClientId: string
@@ -118,6 +119,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()], { recording: this.session.neverRewound !== true })
     this.rowChanges = this.session.sqliteDb.trackRowChanges?.()
     this.writeQueue = new WriteQueue(this.session.sqliteDb)
+    this.transaction = new CommitTransaction(this.session.sqliteDb, this.schema, this.writeQueue)
     this.runtime = {
       graph: this.graph,
       db: this.session.sqliteDb,
@@ -178,24 +180,16 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
   commit(...events: ReadonlyArray<CommittableEvent>): void {
     this.assertRunning('commit')
     if (events.length === 0) return
-    const db = this.session.sqliteDb
     const prepared = events.map((event) => this.prepareEvent(event))
-    const written = new Set<string>()
+    const transaction = this.transaction
+    const written = transaction.start()
     const encodedEvents: EncodedEvent[] = []
     const headBefore = this.head
     let head = headBefore
     const timestamp = Date.now()
     let current: PreparedEvent | undefined
     let currentSeqNum = head
-    // One event writing at most once needs no explicit transaction: the statement is atomic by itself.
-    let inTransaction = false
-    const beginTransaction = (): void => {
-      if (inTransaction) return
-      db.execute('BEGIN')
-      inTransaction = true
-    }
     const queue = this.writeQueue
-    const run = makeMaterializerRunner(db, this.schema, { beforeWrite: beginTransaction, flush: () => queue.flush(), written })
     try {
       this.undoLog.beforeWrite(headBefore)
       for (const event of prepared) {
@@ -211,9 +205,9 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           timestamp,
           id: seqNumToString(currentSeqNum),
         }
-        if (prepared.length > 1) beginTransaction()
-        const writes = run(decoded)
-        if (writes.length > 1) beginTransaction()
+        if (prepared.length > 1) transaction.beforeWrite()
+        const writes = transaction.run(decoded)
+        if (writes.length > 1) transaction.beforeWrite()
         queue.enqueue(writes, decoded, written)
         encodedEvents.push({
           name: event.name,
@@ -226,11 +220,9 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
         })
         head = currentSeqNum
       }
-      queue.flush()
-      if (inTransaction) db.execute('COMMIT')
+      transaction.commit()
     } catch (cause) {
-      queue.reset()
-      if (inTransaction) db.execute('ROLLBACK')
+      transaction.rollback()
       // Nothing changed: the rows reported before the failure are forgotten.
       this.rowChanges?.drain()
       if (cause instanceof QueuedWriteFailure) throw new MaterializerError(cause.event.name, cause.event.id, cause.cause)
