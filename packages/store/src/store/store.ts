@@ -16,7 +16,7 @@ import type { QueryBuilder } from '../query-builder/internal.js'
 import { isQueryBuilder, isTableDef } from '../query-builder/internal.js'
 import { encodeEventArgs, SessionIdSymbol, type LiveStoreSchema } from '../schema/internal.js'
 import type { RowChangeTracker, SqliteRow } from '../sqlite/sqlite-db.js'
-import { CommitTransaction } from './commit-transaction.js'
+import { CommitTransaction, type PreparedEvent } from './commit-transaction.js'
 import { InvalidArgumentError, MaterializerError, StoreShutdownError, UnknownEventError } from './errors.js'
 import { QueryRegistry } from './query-registry.js'
 import { MAX_UNDO_SEGMENT_EVENTS, SessionSync, type SyncStatus } from './session-sync.js'
@@ -182,42 +182,20 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     if (events.length === 0) return
     const prepared = events.map((event) => this.prepareEvent(event))
     const transaction = this.transaction
-    const written = transaction.start()
+    const written = transaction.start(this.currentClientId, this.sessionId, Date.now())
     const encodedEvents: EncodedEvent[] = []
     const headBefore = this.head
     let head = headBefore
-    const timestamp = Date.now()
     let current: PreparedEvent | undefined
     let currentSeqNum = head
-    const queue = this.writeQueue
     try {
       this.undoLog.beforeWrite(headBefore)
+      // Several events always take a transaction; one event only if its writes need it.
+      if (prepared.length > 1) transaction.beforeWrite()
       for (const event of prepared) {
         current = event
         currentSeqNum = nextSeqNum(head, event.clientOnly)
-        const decoded = {
-          name: event.name,
-          args: event.args,
-          seqNum: currentSeqNum,
-          parentSeqNum: head,
-          clientId: this.clientId,
-          sessionId: this.sessionId,
-          timestamp,
-          id: seqNumToString(currentSeqNum),
-        }
-        if (prepared.length > 1) transaction.beforeWrite()
-        const writes = transaction.run(decoded)
-        if (writes.length > 1) transaction.beforeWrite()
-        queue.enqueue(writes, decoded, written)
-        encodedEvents.push({
-          name: event.name,
-          args: event.encodedArgs,
-          seqNum: currentSeqNum,
-          parentSeqNum: head,
-          clientId: this.clientId,
-          sessionId: this.sessionId,
-          timestamp,
-        })
+        encodedEvents.push(transaction.materialize(event, currentSeqNum, head))
         head = currentSeqNum
       }
       transaction.commit()
@@ -555,13 +533,6 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
 }
 
 const NO_ROWS: ReadonlySet<number> = new Set()
-
-interface PreparedEvent {
-  readonly name: string
-  readonly args: unknown
-  readonly encodedArgs: unknown
-  readonly clientOnly: boolean
-}
 
 
 /** Replaces a `SessionIdSymbol` id (client documents) with the session's id before storing. */
