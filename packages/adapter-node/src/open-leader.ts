@@ -17,6 +17,11 @@ export interface OpenedLeader {
   readonly state: Uint8Array | undefined
   /** The events the state's undo segments cover (see `ClientSession.recentEvents`). */
   readonly recentEvents: readonly EncodedEvent[]
+  /**
+   * No sync backend: the session is the leader's only one (a Node leader serves one store), so
+   * nothing can come before its events and it is never rewound (see `ClientSession.neverRewound`).
+   */
+  readonly neverRewound: boolean
 }
 
 /**
@@ -38,7 +43,8 @@ export const openLeader = async (
   try {
     await leader.initialSync((done, total) => args.onBootStatus({ stage: 'syncing', progress: { done, total } }))
     const { state, recentEvents } = leader.snapshot()
-    return { leader, clientId: leader.clientId, storageMode: storage.type === 'in-memory' ? 'in-memory' : 'persisted', state, recentEvents }
+    const storageMode = storage.type === 'in-memory' ? 'in-memory' : 'persisted'
+    return { leader, clientId: leader.clientId, storageMode, state, recentEvents, neverRewound: sync === undefined }
   } catch (error) {
     await leader.shutdown().catch(() => {})
     throw error

@@ -24,5 +24,6 @@ export const makeSession = async (sqlite: SqliteDbFactory, opened: OpenedLeader,
     leader: opened.leader,
     storageMode: opened.storageMode,
     recentEvents: opened.recentEvents,
+    neverRewound: opened.neverRewound,
   }
 }

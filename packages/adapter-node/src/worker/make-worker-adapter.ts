@@ -90,6 +90,7 @@ export const makeWorkerAdapter = (options: WorkerAdapterOptions): Adapter => {
           storageMode: booted.storageMode,
           state: booted.state ?? undefined,
           recentEvents: booted.recentEvents,
+          neverRewound: booted.neverRewound,
         },
         args.schema,
       )

@@ -84,6 +84,8 @@ export interface BootResult {
   readonly state: Uint8Array | null
   /** The events the state's undo segments cover. */
   readonly recentEvents: readonly EncodedEvent[]
+  /** The worker's leader has no sync backend: the session is never rewound. */
+  readonly neverRewound: boolean
 }
 
 /** The value each request resolves with. */
@@ -283,7 +285,8 @@ export const checkResult = <M extends keyof ResultOf>(method: M, value: unknown)
           isString(value.clientId) &&
           (value.storageMode === 'in-memory' || value.storageMode === 'persisted') &&
           (value.state === null || value.state instanceof Uint8Array) &&
-          isEventArray(value.recentEvents)
+          isEventArray(value.recentEvents) &&
+          typeof value.neverRewound === 'boolean'
         )
       case 'exportEventlog':
         return value instanceof Uint8Array

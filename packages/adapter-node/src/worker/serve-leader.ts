@@ -95,7 +95,7 @@ export const serveLeader = (port: LeaderPort, schema: LiveStoreSchema, sync: Syn
       leader = opened.leader
       phase = 'running'
       const state = opened.state ?? null
-      const value = { clientId: opened.clientId, storageMode: opened.storageMode, state, recentEvents: opened.recentEvents }
+      const value = { clientId: opened.clientId, storageMode: opened.storageMode, state, recentEvents: opened.recentEvents, neverRewound: opened.neverRewound }
       post({ v, type: 'result', id: message.id, value }, transferable(state))
       opened.leader.subscribe((leaderMessage) => post({ v, type: 'leader', message: leaderMessage }))
     } catch (error) {

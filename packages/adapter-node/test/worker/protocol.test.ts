@@ -88,10 +88,11 @@ describe('leader protocol: validation', () => {
     expect(checkResult('flush', null)).toBeNull()
     expect(checkResult('exportEventlog', new Uint8Array(3))).toEqual(new Uint8Array(3))
     expect(checkResult('syncState', { localHead: seqNum(3), eventCount: 3 })).toEqual({ localHead: seqNum(3), eventCount: 3 })
-    const booted = { clientId: 'c', storageMode: 'persisted', state: null, recentEvents: [] }
+    const booted = { clientId: 'c', storageMode: 'persisted', state: null, recentEvents: [], neverRewound: true }
     expect(checkResult('boot', booted)).toEqual(booted)
     expect(checkResult('exportEventlog', 'bytes')).toBeInstanceOf(LeaderProtocolError)
     expect(checkResult('boot', { clientId: 'c', storageMode: 'disk', state: null })).toBeInstanceOf(LeaderProtocolError)
+    expect(checkResult('boot', { ...booted, neverRewound: undefined })).toBeInstanceOf(LeaderProtocolError)
   })
 })
 

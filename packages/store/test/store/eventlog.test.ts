@@ -1,7 +1,7 @@
 import { loadSqlite } from '@cairn/sqlite'
 import { readEvents, readUndoSegments, type SqliteDb } from '@cairn/store/adapter'
 import { afterEach, describe, expect, it } from 'vitest'
-import { events, makeStore, tables } from './fixtures.js'
+import { events, makeRewindableStore, makeStore, tables } from './fixtures.js'
 
 const openCopy = async (bytes: Uint8Array): Promise<SqliteDb> => {
   const db = (await loadSqlite()).openInMemory()
@@ -36,7 +36,7 @@ describe('eventlog', () => {
   })
 
   it('an undo segment, inverted, restores the state before the commits it covers exactly', async () => {
-    store = await makeStore()
+    store = await makeRewindableStore()
     store.commit(
       events.todoCreated({ id: 'a', text: 'A' }),
       events.todoCreated({ id: 'b', text: 'B' }),
@@ -63,7 +63,7 @@ describe('eventlog', () => {
   })
 
   it('a failed commit leaves no trace in the open undo segment', async () => {
-    store = await makeStore()
+    store = await makeRewindableStore()
     store.commit(events.todoCreated({ id: 'a', text: 'A' }))
     const expected = dumpTodos(await openCopy(store._dev.exportDb()))
     store.commit(events.todoCreated({ id: 'b', text: 'B' }))
@@ -78,7 +78,7 @@ describe('eventlog', () => {
   })
 
   it('closes the open undo segment after 1,000 events, and drops segments the leader holds', async () => {
-    store = await makeStore()
+    store = await makeRewindableStore()
     const batch = Array.from({ length: 1_000 }, (_, i) => events.todoCreated({ id: `t${i}`, text: `${i}` }))
     store.commit(...batch)
     await new Promise((resolve) => setTimeout(resolve, 0)) // the segment is closed after the committing task
@@ -94,8 +94,8 @@ describe('a session its leader never rewinds', () => {
     const { makeAdapter } = await import('@cairn/adapter-node')
     const { createStorePromise } = await import('@cairn/store')
     const { schema } = await import('./fixtures.js')
-    const inMemory = makeAdapter({ storage: { type: 'in-memory' } })
-    store = await createStorePromise({ schema, adapter: async (args) => ({ ...(await inMemory(args)), neverRewound: true }), storeId: 'no-undo' })
+    // A Node store without a sync backend: its session is the leader's only one.
+    store = await createStorePromise({ schema, adapter: makeAdapter({ storage: { type: 'in-memory' } }), storeId: 'no-undo' })
     store.commit(...Array.from({ length: 1_500 }, (_, i) => events.todoCreated({ id: `t${i}`, text: `${i}` })))
     store.commit(events.todoDeleted({ id: 't0', deletedAt: new Date(0) }))
     await new Promise((resolve) => setTimeout(resolve, 0))

@@ -51,3 +51,12 @@ export const schema = makeSchema({ events, state: State.SQLite.makeState({ table
 
 export const makeStore = (storeId = 'test'): Promise<Store<typeof schema>> =>
   createStorePromise({ schema, adapter: makeAdapter({ storage: { type: 'in-memory' } }), storeId })
+
+/**
+ * A store whose session keeps undo information, as one a sync backend can rewind does. Without sync
+ * a Node session is its leader's only one, can never be rewound, and records none.
+ */
+export const makeRewindableStore = (storeId = 'test'): Promise<Store<typeof schema>> => {
+  const inMemory = makeAdapter({ storage: { type: 'in-memory' } })
+  return createStorePromise({ schema, adapter: async (args) => ({ ...(await inMemory(args)), neverRewound: false }), storeId })
+}
