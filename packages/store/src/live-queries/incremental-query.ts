@@ -170,41 +170,54 @@ class PatchableQuery {
     return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
   }
 
-  /** The snapshot after rows `changed` changed, or undefined when only a full run can tell. */
+  /**
+   * The snapshot after rows `changed` changed, or undefined when only a full run can tell. Indexed
+   * loops rather than for-of and destructuring: this runs once per commit, so V8 rarely optimizes
+   * it, and unoptimized for-of allocates an iterator result per element.
+   */
   patch(previous: Snapshot, changed: ReadonlySet<number>, version: number): Snapshot | undefined {
-    const rows = this.selectRowids(changed)
+    const changedRowids = Array.from(changed)
+    const rows = this.selectRowids(changedRowids)
     if (previous.kind === 'count') {
       const rowids = previous.rowids
-      for (const rowid of changed) rowids.delete(rowid)
-      for (const row of rows) rowids.add(rowidOf(row))
+      for (let i = 0; i < changedRowids.length; i++) rowids.delete(changedRowids[i]!)
+      for (let i = 0; i < rows.length; i++) rowids.add(rowidOf(rows[i]!))
       return { kind: 'count', version, rowids, result: rowids.size }
     }
     const { byRowid } = previous
     const compare = this.compare
-    const arriving = rows.map((row) => this.entry(row, byRowid.get(rowidOf(row))))
+    const arriving: Entry[] = new Array(rows.length)
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!
+      arriving[i] = this.entry(row, byRowid.get(rowidOf(row)))
+    }
     let leaving = 0
-    for (const rowid of changed) if (byRowid.has(rowid)) leaving++
+    for (let i = 0; i < changedRowids.length; i++) if (byRowid.has(changedRowids[i]!)) leaving++
     // The common commit changes rows the result does not show, or shows unchanged in the same place.
-    const unchanged =
-      arriving.length === leaving &&
-      arriving.every((entry) => {
-        const before = byRowid.get(entry.rowid)
-        return before !== undefined && before.value === entry.value && compare(before, entry) === 0
-      })
+    let unchanged = arriving.length === leaving
+    for (let i = 0; unchanged && i < arriving.length; i++) {
+      const entry = arriving[i]!
+      const before = byRowid.get(entry.rowid)
+      unchanged = before !== undefined && before.value === entry.value && compare(before, entry) === 0
+    }
     if (unchanged) return { ...previous, version }
 
     // Positions are found in the previous entries, before anything moves.
-    const arrivingByRowid = new Map(arriving.map((entry) => [entry.rowid, entry]))
-    const replaced: Array<readonly [number, Entry]> = []
+    const arrivingByRowid = new Map<number | bigint, Entry>()
+    for (let i = 0; i < arriving.length; i++) arrivingByRowid.set(arriving[i]!.rowid, arriving[i]!)
+    const replacedAt: number[] = []
+    const replacedBy: Entry[] = []
     const removed = new Set<number>()
-    for (const rowid of changed) {
+    for (let i = 0; i < changedRowids.length; i++) {
+      const rowid = changedRowids[i]!
       const before = byRowid.get(rowid)
       if (before === undefined) continue
       const index = previous.entries[before.position] === before ? before.position : lowerBound(previous.entries, before, compare)
       const after = arrivingByRowid.get(rowid)
       if (after !== undefined && compare(before, after) === 0) {
         // Same place in the order: replaced where it stands.
-        replaced.push([index, after])
+        replacedAt.push(index)
+        replacedBy.push(after)
         arrivingByRowid.delete(rowid)
       } else {
         removed.add(index)
@@ -213,7 +226,9 @@ class PatchableQuery {
     }
     let entries = previous.entries.slice()
     let values = previous.values.slice()
-    for (const [index, entry] of replaced) {
+    for (let i = 0; i < replacedAt.length; i++) {
+      const index = replacedAt[i]!
+      const entry = replacedBy[i]!
       entries[index] = entry
       entry.position = index
       values[index] = entry.value
@@ -222,16 +237,18 @@ class PatchableQuery {
     if (removed.size > FEW_CHANGES) {
       entries = entries.filter((_, index) => !removed.has(index))
       values = values.filter((_, index) => !removed.has(index))
-    } else {
-      for (const index of [...removed].sort((a, b) => b - a)) {
-        entries.splice(index, 1)
-        values.splice(index, 1)
+    } else if (removed.size > 0) {
+      const descending = Array.from(removed).sort((a, b) => b - a)
+      for (let i = 0; i < descending.length; i++) {
+        entries.splice(descending[i]!, 1)
+        values.splice(descending[i]!, 1)
       }
     }
-    const inserted = [...arrivingByRowid.values()].sort(compare)
-    for (const entry of inserted) byRowid.set(entry.rowid, entry)
+    const inserted = Array.from(arrivingByRowid.values()).sort(compare)
+    for (let i = 0; i < inserted.length; i++) byRowid.set(inserted[i]!.rowid, inserted[i]!)
     if (inserted.length <= FEW_CHANGES) {
-      for (const entry of inserted) {
+      for (let i = 0; i < inserted.length; i++) {
+        const entry = inserted[i]!
         const index = lowerBound(entries, entry, compare)
         entries.splice(index, 0, entry)
         values.splice(index, 0, entry.value)
@@ -271,10 +288,8 @@ class PatchableQuery {
     return { rowid: rowidOf(row), keys, value, position: -1 }
   }
 
-  /** The rows among `rowids` that match the query now, in chunks of bound rowids. */
-  private selectRowids(rowids: ReadonlySet<number>): SqliteRow[] {
-    // Loops rather than spreads: spreading goes through the iterator protocol, slow until V8 optimizes.
-    const all = Array.from(rowids)
+  /** The rows among `all` that match the query now, in chunks of bound rowids. */
+  private selectRowids(all: readonly number[]): SqliteRow[] {
     const rows: SqliteRow[] = []
     for (let start = 0; start < all.length; start += MAX_PATCH_ROWIDS) {
       const end = Math.min(all.length, start + MAX_PATCH_ROWIDS)

@@ -1,8 +1,11 @@
+const hasOwn = Object.prototype.hasOwnProperty
+
 /**
  * Structural equality for query results: plain objects, arrays, Dates, typed arrays and primitives.
  * Query results are fresh objects on every run, so identity says nothing; this is what decides
  * whether a subscriber hears about a refresh.
  */
+
 export const deepEqual = (a: unknown, b: unknown): boolean => {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
@@ -23,11 +26,14 @@ export const deepEqual = (a: unknown, b: unknown): boolean => {
     return true
   }
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false
-  const keysA = Object.keys(a)
-  if (keysA.length !== Object.keys(b).length) return false
-  for (const key of keysA) {
-    if (!Object.prototype.hasOwnProperty.call(b, key)) return false
+  // for-in rather than Object.keys: no key arrays to allocate for every pair of rows compared.
+  let keys = 0
+  for (const key in a) {
+    if (!hasOwn.call(a, key)) continue
+    if (!hasOwn.call(b, key)) return false
     if (!deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false
+    keys++
   }
-  return true
+  for (const key in b) if (hasOwn.call(b, key) && --keys < 0) return false
+  return keys === 0
 }
