@@ -4,6 +4,7 @@ import { makeMaterializerRunner, type DirectWrites, type MaterializerRunner } fr
 import type { WriteQueue } from '../materializer/write-queue.js'
 import type { LiveStoreSchema } from '../schema/internal.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
+import { InvalidArgumentError } from './errors.js'
 
 /** An event validated for a commit: its arguments as the materializer gets them and as stored. */
 export interface PreparedEvent {
@@ -28,6 +29,7 @@ export class CommitTransaction implements DirectWrites {
   readonly #db: SqliteDb
   readonly #queue: WriteQueue
   #open = false
+  #inProgress = false
   #clientId = ''
   #sessionId = ''
   #timestamp = 0
@@ -40,6 +42,14 @@ export class CommitTransaction implements DirectWrites {
 
   /** Starts a commit by `clientId`/`sessionId` at `timestamp`; returns the set its written tables go to. */
   start(clientId: string, sessionId: string, timestamp: number): Set<string> {
+    if (this.#inProgress) {
+      // Sharing this object, a nested commit would end the outer one's transaction.
+      throw new InvalidArgumentError(
+        'store.commit was called while another commit was materializing its events (from a materializer?). ' +
+          'Materializers return the writes of their event; commit further events after store.commit returns.',
+      )
+    }
+    this.#inProgress = true
     this.#open = false
     this.#clientId = clientId
     this.#sessionId = sessionId
@@ -91,13 +101,16 @@ export class CommitTransaction implements DirectWrites {
   /** Runs the held-back writes and commits the transaction, if one was opened. */
   commit(): void {
     this.#queue.flush()
-    if (!this.#open) return
-    this.#db.execute('COMMIT')
-    this.#open = false
+    if (this.#open) {
+      this.#db.execute('COMMIT')
+      this.#open = false
+    }
+    this.#inProgress = false
   }
 
   /** Forgets held-back writes and rolls back the transaction, if one was opened. */
   rollback(): void {
+    this.#inProgress = false
     this.#queue.reset()
     if (!this.#open) return
     this.#open = false

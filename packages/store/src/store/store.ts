@@ -534,7 +534,6 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
 
 const NO_ROWS: ReadonlySet<number> = new Set()
 
-
 /** Replaces a `SessionIdSymbol` id (client documents) with the session's id before storing. */
 const withSessionId = (args: unknown, sessionId: string): unknown =>
   typeof args === 'object' && args !== null && (args as { id?: unknown }).id === SessionIdSymbol

@@ -131,6 +131,43 @@ describe('bad input changes nothing', () => {
     }
   })
 
+  it('a commit from inside a materializer is refused, and the outer commit rolls back whole', async () => {
+    const outer = Events.synced({ name: 'v1.Outer', schema: Schema.Struct({ id: Schema.String }) })
+    const inner = Events.synced({ name: 'v1.Inner', schema: Schema.Struct({ id: Schema.String }) })
+    let nested: { commit(...events: unknown[]): void } | undefined
+    const nestingSchema = makeSchema({
+      events: { outer, inner },
+      state: State.SQLite.makeState({
+        tables: { todos: tables.todos },
+        materializers: State.SQLite.materializers({ outer, inner }, {
+          'v1.Outer': ({ id }) => {
+            nested?.commit(inner({ id: `${id}-inner` }))
+            return tables.todos.insert({ id, text: 'outer' })
+          },
+          'v1.Inner': ({ id }) => tables.todos.insert({ id, text: 'inner' }),
+        }),
+      }),
+    })
+    const s = await createStorePromise({ schema: nestingSchema, adapter: makeAdapter({ storage: { type: 'in-memory' } }), storeId: 'nesting' })
+    stores.push(s)
+    s.commit(outer({ id: 'a' }))
+    nested = s as never
+    for (const batch of [[outer({ id: 'b' })], [inner({ id: 'c' }), outer({ id: 'd' })]]) {
+      expect(() => s.commit(...batch)).toThrowError(
+        expect.objectContaining({
+          _tag: 'MaterializerError',
+          eventName: 'v1.Outer',
+          cause: expect.objectContaining({ _tag: 'InvalidArgumentError', message: expect.stringContaining('from a materializer?') }),
+        }),
+      )
+    }
+    expect(s.query(tables.todos.select('id').orderBy('id', 'asc'))).toEqual(['a'])
+    expect((await s._dev.syncStates()).session.headString).toBe('e1')
+    nested = undefined
+    s.commit(outer({ id: 'e' }), inner({ id: 'f' }))
+    expect(s.query(tables.todos.select('id').orderBy('id', 'asc'))).toEqual(['a', 'e', 'f'])
+  })
+
   it('ctx.db writes refresh queries, and roll back when the materializer then throws', async () => {
     const direct = Events.synced({ name: 'v1.Direct', schema: Schema.Struct({ id: Schema.String, fail: Schema.Boolean }) })
     const viaEffect = Events.synced({ name: 'v1.ViaEffect', schema: Schema.Struct({ id: Schema.String, mode: Schema.Literals(['write', 'void', 'fail']) }) })
