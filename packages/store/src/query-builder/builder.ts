@@ -27,6 +27,13 @@ const checkCount = (table: TableInfo, method: string, n: unknown): number => {
   return n
 }
 
+/** Which of `count` columns an insert includes, after leaving out column `index`. */
+const leaveOut = (included: Array<boolean> | undefined, count: number, index: number): Array<boolean> => {
+  const flags = included ?? new Array<boolean>(count).fill(true)
+  flags[index] = false
+  return flags
+}
+
 /** Encodes an insert row, applying defaults to left-out columns. */
 const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
   if (!isPlainObject(values)) throw new QueryBuilderError(table.name, `insert takes an object of column values, got ${describeValue(values)}.`)
@@ -34,9 +41,6 @@ const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
   const { columnNames } = table
   // Only built when a column is left out: most inserts name or default every column.
   let included: Array<boolean> | undefined
-  const leaveOut = (index: number): void => {
-    ;(included ??= columnNames.map(() => true))[index] = false
-  }
   const bindValues: Array<CompiledBindValue> = []
   for (let index = 0; index < columnNames.length; index++) {
     const name = columnNames[index]!
@@ -57,7 +61,7 @@ const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
         break
       case 'sql':
         // Left out: SQLite evaluates the DDL default.
-        leaveOut(index)
+        included = leaveOut(included, columnNames.length, index)
         break
       case 'none':
         if (column.nullable) {
@@ -65,7 +69,7 @@ const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
         } else if (!(column.primaryKey && column.sqlType === 'integer')) {
           throw new MissingRequiredColumnError(table.name, name)
         } else {
-          leaveOut(index)
+          included = leaveOut(included, columnNames.length, index)
         }
     }
   }

@@ -60,9 +60,7 @@ export class CommitTransaction implements DirectWrites {
 
   /**
    * Runs `event`'s materializer as event `seqNum` and executes (or holds back) its writes; returns
-   * the event as the eventlog stores it. A method of its own rather than the body of the commit's
-   * loop: V8 optimizes a small function called per event long before it would replace a large
-   * running loop (a commit of 10,000 events).
+   * the event as the eventlog stores it.
    */
   materialize(event: PreparedEvent, seqNum: SeqNum, parentSeqNum: SeqNum): EncodedEvent {
     const decoded = {
