@@ -27,6 +27,6 @@ export const sameSeqNum = (a: SeqNum, b: SeqNum): boolean =>
 
 /** Printed as `e12`, `e12.3`, `e12r2`, `e12.3r2`. */
 export const seqNumToString = (seqNum: SeqNum): string =>
-  seqNum.client === 0 && seqNum.rebaseGeneration === 0 ? 'e' + seqNum.global : `e${seqNum.global}${seqNum.client > 0 ? `.${seqNum.client}` : ''}${
-    seqNum.rebaseGeneration > 0 ? `r${seqNum.rebaseGeneration}` : ''
-  }`
+  seqNum.client === 0 && seqNum.rebaseGeneration === 0
+    ? 'e' + seqNum.global
+    : `e${seqNum.global}${seqNum.client > 0 ? `.${seqNum.client}` : ''}${seqNum.rebaseGeneration > 0 ? `r${seqNum.rebaseGeneration}` : ''}`

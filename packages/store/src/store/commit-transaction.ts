@@ -25,7 +25,7 @@ export interface PreparedEvent {
 export class CommitTransaction implements DirectWrites {
   /** Tables the current commit wrote. A new set per commit: the previous one may still be iterated. */
   written: Set<string> = new Set()
-  readonly run: MaterializerRunner
+  readonly #run: MaterializerRunner
   readonly #db: SqliteDb
   readonly #queue: WriteQueue
   #open = false
@@ -37,7 +37,7 @@ export class CommitTransaction implements DirectWrites {
   constructor(db: SqliteDb, schema: LiveStoreSchema, queue: WriteQueue) {
     this.#db = db
     this.#queue = queue
-    this.run = makeMaterializerRunner(db, schema, this)
+    this.#run = makeMaterializerRunner(db, schema, this)
   }
 
   /** Starts a commit by `clientId`/`sessionId` at `timestamp`; returns the set its written tables go to. */
@@ -73,7 +73,7 @@ export class CommitTransaction implements DirectWrites {
       timestamp: this.#timestamp,
       id: seqNumToString(seqNum),
     }
-    const writes = this.run(decoded)
+    const writes = this.#run(decoded)
     if (writes.length > 1) this.beforeWrite()
     this.#queue.enqueue(writes, decoded, this.written)
     return {

@@ -5,7 +5,6 @@ const hasOwn = Object.prototype.hasOwnProperty
  * Query results are fresh objects on every run, so identity says nothing; this is what decides
  * whether a subscriber hears about a refresh.
  */
-
 export const deepEqual = (a: unknown, b: unknown): boolean => {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
