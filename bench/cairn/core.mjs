@@ -31,6 +31,7 @@ const cairnOnly = {
     substrateFloor({
       loadSqlite: (await import('@cairn/sqlite')).loadSqlite,
       importScript: new URL('./import-effect-schema.mjs', import.meta.url),
+      commitScript: new URL('./commit-floor.mjs', import.meta.url),
     }),
 }
 

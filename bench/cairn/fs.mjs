@@ -5,6 +5,7 @@ import { emitResult } from '../lib/stdout-guard.mjs' // must stay the first impo
 import { fileURLToPath } from 'node:url'
 import { packageVersion } from '../lib/pkg-version.mjs'
 import { runFsMain } from '../lib/fs-scenarios.mjs'
+import { rebuildFloor } from '../lib/rebuild-floor.mjs'
 
 void emitResult
 
@@ -25,5 +26,6 @@ await runFsMain('cairn', async () => {
     durability: 'await store.flush() (resolves once every event committed so far is durable on disk)',
     shutdown: (store) => store.shutdown(),
     script: fileURLToPath(import.meta.url),
+    rebuildFloor: async (options) => rebuildFloor({ ...options, loadSqlite: (await import('@cairn/sqlite')).loadSqlite }),
   }
 })

@@ -13,6 +13,7 @@
 //   durability: string,                   // how waitDurable knows (printed as a note)
 //   shutdown(store): Promise<void>,
 //   script: string,                        // path of the side's script (re-run for the fresh-process phases)
+//   rebuildFloor?({ dir, storeId, expect }): Promise<{ ms }>  // Cairn only: the rebuild on the bare substrate (rebuild-floor.mjs)
 //   limits?: { … }                          // time budgets of a slow side, see DEFAULT_LIMITS
 // }
 //
@@ -23,7 +24,7 @@
 //   fs100k       100k events in batches (untimed, may be capped by a time budget); shut down;
 //                disk size; reopen (+ RSS); rebuild with schema v2
 //   durableEach  commits that each wait until durable
-// Phases (`--phase reopen|rebuild --dir D --expect N`) run in a fresh process spawned by those.
+// Phases (`--phase reopen|rebuild|rebuildFloor --dir D --expect N`) run in a fresh process spawned by those.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -185,6 +186,12 @@ const phases = {
     const shutdownMs = await closeTimed(side, r.store)
     return { ms: r.ms, readyMs: r.readyMs, boot: r.boot, shutdownMs, diskAfter: diskUsage(dir) }
   },
+  /** The same rebuild on the bare substrate, for a side that has a floor (Cairn). */
+  async rebuildFloor(side, { dir, expect }) {
+    if (side.rebuildFloor === undefined) throw new Error(`${side.side} has no rebuild floor`)
+    gc()
+    return side.rebuildFloor({ dir, storeId: STORE_ID, expect })
+  },
 }
 
 function runPhase(side, phase, { dir, cwd, expect }, timeoutMs) {
@@ -243,11 +250,13 @@ async function phaseRuns(side, phase, runs, n, store, limits, prepare) {
 /** Reopen (fresh processes) then rebuild with schema v2 (fresh processes, on copies). */
 async function reopenAndRebuild(side, store, n, limits) {
   const reopen = await phaseRuns(side, 'reopen', limits.reopenRuns, n, store, limits)
-  const rebuild = await phaseRuns(side, 'rebuild', limits.rebuildRuns, n, store, limits, (i) => {
+  const copyOfStore = (i) => {
     const copy = path.join(store.root, `rebuild-${i}`)
     fs.cpSync(store.base, copy, { recursive: true })
     return copy
-  })
+  }
+  const rebuild = await phaseRuns(side, 'rebuild', limits.rebuildRuns, n, store, limits, copyOfStore)
+  const floor = side.rebuildFloor === undefined ? undefined : await phaseRuns(side, 'rebuildFloor', limits.rebuildRuns, n, store, limits, copyOfStore)
   const metrics = {}
   const nullReasons = {}
   if (reopen.ok) {
@@ -267,12 +276,17 @@ async function reopenAndRebuild(side, store, n, limits) {
     metrics.rebuildMs = metrics.eventsPerSec = null
     nullReasons.rebuildMs = nullReasons.eventsPerSec = rebuild.error
   }
+  if (floor?.ok) metrics.floorEventsPerSec = round((n / floor.ms) * 1000)
+  else if (floor !== undefined) {
+    metrics.floorEventsPerSec = null
+    nullReasons.floorEventsPerSec = floor.error
+  }
   const rebuildStages = rebuild.runs.find((r) => r.ok)?.boot
   const notes = []
   if (rebuildStages && !rebuildStages.migrating && !rebuildStages.rehydrating) {
     notes.push(`the boot with schema v2 (a rebuild) reported no migrating/rehydrating progress, only onBootStatus stage(s) ${Object.keys(rebuildStages).join(', ')}`)
   }
-  return { metrics, nullReasons, notes, info: { reopen, rebuild } }
+  return { metrics, nullReasons, notes, info: { reopen, rebuild, ...(floor && { rebuildFloor: floor }) } }
 }
 
 // ---------------------------------------------------------------------------- child scenarios

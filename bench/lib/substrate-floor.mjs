@@ -7,43 +7,25 @@
 //          `commitBatch10k` (which also validates, encodes, materializes and keeps undo information);
 //   pk / scan  the `queries` scenario's two SQL statements on the raw connection, same keys, same
 //          warm-up and timed counts (medians);
+//   commit  10k single-row INSERTs, each its own statement, then the 10k eventlog rows, in a fresh
+//          process (bench/cairn/commit-floor.mjs), median of 3 — the floor of `commit10k`: SQLite's
+//          wasm starts in V8's baseline compiler, so the first thousands cost several times the rest;
 //   import  `effect/Schema` alone, fresh process, median of 5 — the floor of `importTime`, since
 //          @cairn/store re-exports Schema.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { progress } from './stdout-guard.mjs'
 import { median, round } from './stats.mjs'
+import { EVENTLOG_TABLE, insertRows, TODOS_TABLE } from './substrate-sql.mjs'
 
 const ROWS = 10_000
 const DISTINCT_TEXTS = 2_000 // as in the queries scenario: each text matches 5 rows
-const ROWS_PER_INSERT = 64 // as in the store's write queue and eventlog
 const PK_WARMUP = 500
 const PK_ITERS = 4_500
 const SCAN_WARMUP = 200
 const SCAN_ITERS = 1_000
 const IMPORT_RUNS = 5
-
-const TODOS = `CREATE TABLE todos (id TEXT PRIMARY KEY, text TEXT NOT NULL DEFAULT '', completed INTEGER NOT NULL DEFAULT 0, deletedAt INTEGER)`
-const EVENTLOG = `CREATE TABLE eventlog (seqNumGlobal INTEGER NOT NULL, seqNumClient INTEGER NOT NULL,
-  seqNumRebaseGeneration INTEGER NOT NULL, parentSeqNumGlobal INTEGER NOT NULL, parentSeqNumClient INTEGER NOT NULL,
-  parentSeqNumRebaseGeneration INTEGER NOT NULL, name TEXT NOT NULL, argsJson TEXT NOT NULL, clientId TEXT NOT NULL,
-  sessionId TEXT NOT NULL, timestamp INTEGER NOT NULL, PRIMARY KEY (seqNumGlobal, seqNumClient)) WITHOUT ROWID`
-
-/** Inserts `count` rows of `width` values (`valuesOf(i)`) as multi-row INSERTs in one transaction; returns ms. */
-const insertRows = (db, table, width, count, valuesOf) => {
-  const row = `(${Array(width).fill('?').join(', ')})`
-  const sqlFor = (rows) => `INSERT INTO ${table} VALUES ${Array(rows).fill(row).join(', ')}`
-  const t0 = performance.now()
-  db.execute('BEGIN')
-  for (let start = 0; start < count; start += ROWS_PER_INSERT) {
-    const rows = Math.min(ROWS_PER_INSERT, count - start)
-    const values = []
-    for (let i = start; i < start + rows; i++) for (const value of valuesOf(i)) values.push(value)
-    db.execute(sqlFor(rows), values)
-  }
-  db.execute('COMMIT')
-  return performance.now() - t0
-}
+const COMMIT_RUNS = 3
 
 const medianUs = (iters, warmup, run) => {
   for (let i = 0; i < warmup; i++) run(iters + i)
@@ -56,24 +38,28 @@ const medianUs = (iters, warmup, run) => {
   return round(median(Array.from(lat)))
 }
 
-const importMs = (script) => {
-  const runs = []
-  for (let i = 0; i < IMPORT_RUNS; i++) {
+/** Runs `script` (which prints one number) in `runs` fresh processes: their median and each run. */
+const freshProcessMedian = (script, runs) => {
+  const values = []
+  for (let i = 0; i < runs; i++) {
     const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 })
-    const ms = Number(r.stdout.trim().split('\n').pop())
-    if (r.status !== 0 || !Number.isFinite(ms)) throw new Error(`import-effect-schema failed: ${r.stderr || r.stdout}`)
-    runs.push(ms)
+    const value = Number(r.stdout.trim().split('\n').pop())
+    if (r.status !== 0 || !Number.isFinite(value)) throw new Error(`${script} failed: ${r.stderr || r.stdout}`)
+    values.push(value)
   }
-  return { ms: round(median(runs)), runsMs: runs.map((x) => round(x)) }
+  return { median: round(median(values)), runs: values.map((x) => round(x)) }
 }
 
-/** The scenario: `loadSqlite` is @cairn/sqlite's; `importScript` prints the ms `effect/Schema` takes to import. */
-export async function substrateFloor({ loadSqlite, importScript }) {
+/**
+ * The scenario: `loadSqlite` is @cairn/sqlite's; `importScript` prints the ms `effect/Schema` takes
+ * to import, `commitScript` the µs per commit of the commit floor, each in a fresh process.
+ */
+export async function substrateFloor({ loadSqlite, importScript, commitScript }) {
   const sqlite = await loadSqlite()
   const state = sqlite.openInMemory()
   const eventlog = sqlite.openInMemory()
-  state.execute(TODOS)
-  eventlog.execute(EVENTLOG)
+  state.execute(TODOS_TABLE)
+  eventlog.execute(EVENTLOG_TABLE)
   progress('cairn: substrate floor: 10k rows + 10k eventlog rows…')
   const id = (i) => `todo-${i}`
   const text = (i) => `t${i % DISTINCT_TEXTS}`
@@ -94,21 +80,25 @@ export async function substrateFloor({ loadSqlite, importScript }) {
   state.close()
   eventlog.close()
 
+  progress('cairn: substrate floor: 10k single INSERTs in fresh processes…')
+  const commits = freshProcessMedian(fileURLToPath(commitScript), COMMIT_RUNS)
   progress('cairn: substrate floor: import effect/Schema…')
-  const effectImport = importMs(fileURLToPath(importScript))
+  const effectImport = freshProcessMedian(fileURLToPath(importScript), IMPORT_RUNS)
   return {
     metrics: {
       batchMs: round(stateMs + eventlogMs),
       pkUs,
       scanUs,
-      importMs: effectImport.ms,
+      commit10kUs: commits.median,
+      importMs: effectImport.median,
     },
     info: {
       batchStateMs: round(stateMs),
       batchEventlogMs: round(eventlogMs),
       // Process CPU time of the batch: on a loaded machine the wall time above can be far larger.
       batchCpuMs: round((cpu.user + cpu.system) / 1000),
-      importRunsMs: effectImport.runsMs,
+      commit10kRunsUs: commits.runs,
+      importRunsMs: effectImport.runs,
     },
   }
 }
