@@ -58,7 +58,33 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
     }
     return result
   }
+  /**
+   * JSON.stringify of what `copy` built: exactly the fields, in schema order. Read in place, with no
+   * key strings or member list: a replay decodes every stored event.
+   */
+  const parseInOrder = (json: string): Record<string, unknown> | undefined => {
+    if (json.charCodeAt(0) !== 0x7b /* { */ || NEEDS_FULL_PARSER.test(json)) return undefined
+    const result: Record<string, unknown> = {}
+    let position = 1
+    for (let index = 0; index < fields.length; index++) {
+      const { name, accepts } = fields[index]!
+      if (index > 0) {
+        if (json.charCodeAt(position) !== 0x2c /* , */) return undefined
+        position++
+      }
+      const keyEnd = position + 1 + name.length
+      if (json.charCodeAt(position) !== 0x22 /* " */ || !json.startsWith(name, position + 1)) return undefined
+      if (json.charCodeAt(keyEnd) !== 0x22 /* " */ || json.charCodeAt(keyEnd + 1) !== 0x3a /* : */) return undefined
+      const read = readValue(json, keyEnd + 2)
+      if (read === undefined || !accepts(read.value)) return undefined
+      result[name] = read.value
+      position = read.end
+    }
+    return position === json.length - 1 && json.charCodeAt(position) === 0x7d /* } */ ? result : undefined
+  }
   const parse = (json: string): Record<string, unknown> | undefined => {
+    const inOrder = parseInOrder(json)
+    if (inOrder !== undefined) return inOrder
     const members = parseFlatObject(json)
     if (members === undefined) return undefined
     const result: Record<string, unknown> = {}
@@ -111,29 +137,41 @@ const parseFlatObject = (json: string): unknown[] | undefined => {
     const keyEnd = json.indexOf('"', position + 1)
     if (keyEnd < 0 || json.charCodeAt(keyEnd + 1) !== 0x3a /* : */) return undefined
     members.push(json.slice(position + 1, keyEnd))
-    position = keyEnd + 2
-    const first = json.charCodeAt(position)
-    let end: number
-    if (first === 0x22 /* " */) {
-      const close = json.indexOf('"', position + 1)
-      if (close < 0) return undefined
-      members.push(json.slice(position + 1, close))
-      end = close + 1
-    } else {
-      end = position
-      while (end < json.length && json.charCodeAt(end) !== 0x2c /* , */ && json.charCodeAt(end) !== 0x7d /* } */) end++
-      const literal = json.slice(position, end)
-      if (literal === 'true') members.push(true)
-      else if (literal === 'false') members.push(false)
-      else if (literal === 'null') members.push(null)
-      else if (NUMBER.test(literal)) members.push(Number(literal))
-      else return undefined
-    }
-    const next = json.charCodeAt(end)
-    if (next === 0x7d /* } */) return end === json.length - 1 ? members : undefined
+    const read = readValue(json, keyEnd + 2)
+    if (read === undefined) return undefined
+    members.push(read.value)
+    const next = json.charCodeAt(read.end)
+    if (next === 0x7d /* } */) return read.end === json.length - 1 ? members : undefined
     if (next !== 0x2c /* , */) return undefined
-    position = end + 1
+    position = read.end + 1
   }
+}
+
+/** What `readValue` answers, one object reused: each value read is used before the next is read. */
+const valueRead = { value: undefined as unknown, end: 0 }
+
+/**
+ * The string or literal value at `position` (no escapes: see NEEDS_FULL_PARSER) and where it ends,
+ * or `undefined` when it is not one.
+ */
+const readValue = (json: string, position: number): typeof valueRead | undefined => {
+  if (json.charCodeAt(position) === 0x22 /* " */) {
+    const close = json.indexOf('"', position + 1)
+    if (close < 0) return undefined
+    valueRead.value = json.slice(position + 1, close)
+    valueRead.end = close + 1
+    return valueRead
+  }
+  let end = position
+  while (end < json.length && json.charCodeAt(end) !== 0x2c /* , */ && json.charCodeAt(end) !== 0x7d /* } */) end++
+  const literal = json.slice(position, end)
+  if (literal === 'true') valueRead.value = true
+  else if (literal === 'false') valueRead.value = false
+  else if (literal === 'null') valueRead.value = null
+  else if (NUMBER.test(literal)) valueRead.value = Number(literal)
+  else return undefined
+  valueRead.end = end
+  return valueRead
 }
 
 /** No transformation and no refinement: the value is its own JSON form once its type is checked. */
