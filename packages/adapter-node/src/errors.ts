@@ -1,4 +1,5 @@
 import { CairnError } from '@cairn/store'
+import { describeSchemaDifference, type SchemaDifference } from '@cairn/store/adapter'
 
 /** The eventlog file exists but cannot be read. It is left exactly as it was. */
 export class EventlogUnreadableError extends CairnError {
@@ -62,25 +63,25 @@ export class LeaderProtocolError extends CairnError {
  */
 export class WorkerSchemaMismatchError extends CairnError {
   readonly _tag = 'WorkerSchemaMismatchError'
+  readonly appStateHash: string
+  readonly workerStateHash: string
+  /** Events the app's schema defines and the worker's does not. */
+  readonly eventsOnlyInApp: readonly string[]
+  /** Events the worker's schema defines and the app's does not. */
+  readonly eventsOnlyInWorker: readonly string[]
   constructor(
     /** The worker file given as `workerUrl`. */
     readonly workerUrl: string,
-    readonly appStateHash: string,
-    readonly workerStateHash: string,
-    /** Events the app's schema defines and the worker's does not. */
-    readonly eventsOnlyInApp: readonly string[],
-    /** Events the worker's schema defines and the app's does not. */
-    readonly eventsOnlyInWorker: readonly string[],
+    difference: SchemaDifference,
   ) {
-    const differences = [
-      appStateHash === workerStateHash ? undefined : `state hash ${appStateHash} in the app, ${workerStateHash} in the worker`,
-      eventsOnlyInApp.length === 0 ? undefined : `events only in the app: ${eventsOnlyInApp.join(', ')}`,
-      eventsOnlyInWorker.length === 0 ? undefined : `events only in the worker: ${eventsOnlyInWorker.join(', ')}`,
-    ].filter((part) => part !== undefined)
     super(
       `The worker's schema differs from the app's: both must import the same schema ` +
-        `(makeWorker({ schema }) in ${workerUrl} and createStorePromise({ schema })). ${differences.join('; ')}. ` +
+        `(makeWorker({ schema }) in ${workerUrl} and createStorePromise({ schema })). ${describeSchemaDifference(difference)}. ` +
         `Nothing was opened; rebuild the worker file if it is compiled separately.`,
     )
+    this.appStateHash = difference.appStateHash
+    this.workerStateHash = difference.workerStateHash
+    this.eventsOnlyInApp = difference.eventsOnlyInApp
+    this.eventsOnlyInWorker = difference.eventsOnlyInWorker
   }
 }

@@ -1,4 +1,5 @@
 import { CairnError } from '@cairn/store'
+import { describeSchemaDifference, type SchemaDifference } from '@cairn/store/adapter'
 
 /** `makePersistedAdapter`, `makeInMemoryAdapter` or `makeWorker` was given options it does not understand. */
 export class InvalidAdapterOptionsError extends CairnError {
@@ -40,22 +41,20 @@ export class LeaderProtocolError extends CairnError {
  */
 export class WorkerSchemaMismatchError extends CairnError {
   readonly _tag = 'WorkerSchemaMismatchError'
-  constructor(
-    readonly appStateHash: string,
-    readonly workerStateHash: string,
-    /** Events the app's schema defines and the worker's does not. */
-    readonly eventsOnlyInApp: readonly string[],
-    /** Events the worker's schema defines and the app's does not. */
-    readonly eventsOnlyInWorker: readonly string[],
-  ) {
-    const differences = [
-      appStateHash === workerStateHash ? undefined : `state hash ${appStateHash} in the app, ${workerStateHash} in the worker`,
-      eventsOnlyInApp.length === 0 ? undefined : `events only in the app: ${eventsOnlyInApp.join(', ')}`,
-      eventsOnlyInWorker.length === 0 ? undefined : `events only in the worker: ${eventsOnlyInWorker.join(', ')}`,
-    ].filter((part) => part !== undefined)
+  readonly appStateHash: string
+  readonly workerStateHash: string
+  /** Events the app's schema defines and the worker's does not. */
+  readonly eventsOnlyInApp: readonly string[]
+  /** Events the worker's schema defines and the app's does not. */
+  readonly eventsOnlyInWorker: readonly string[]
+  constructor(difference: SchemaDifference) {
     super(
       `The leader worker's schema differs from the app's: makeWorker({ schema }) and createStorePromise({ schema }) ` +
-        `must import the same schema module. ${differences.join('; ')}. Nothing was opened; rebuild the worker.`,
+        `must import the same schema module. ${describeSchemaDifference(difference)}. Nothing was opened; rebuild the worker.`,
     )
+    this.appStateHash = difference.appStateHash
+    this.workerStateHash = difference.workerStateHash
+    this.eventsOnlyInApp = difference.eventsOnlyInApp
+    this.eventsOnlyInWorker = difference.eventsOnlyInWorker
   }
 }

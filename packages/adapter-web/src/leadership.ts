@@ -1,8 +1,8 @@
 import type { LiveStoreSchema } from '@cairn/store'
-import type { BootStatus, EncodedEvent } from '@cairn/store/adapter'
+import { schemaDifference, schemaFingerprint, type BootStatus, type EncodedEvent } from '@cairn/store/adapter'
 import { ERROR_CLASSES } from './error-classes.js'
 import { InvalidAdapterOptionsError, LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from './errors.js'
-import { parse, PROTOCOL_VERSION, reviveError, schemaFingerprint, type FromWorker, type LeaderStorage, type ToWorker } from './protocol.js'
+import { parse, PROTOCOL_VERSION, reviveError, type FromWorker, type LeaderStorage, type ToWorker } from './protocol.js'
 
 /** What Vite's `import LiveStoreWorker from './livestore.worker?worker'` gives: a constructor of the worker. */
 export type WorkerConstructor = new (options?: { name?: string }) => Worker
@@ -165,8 +165,8 @@ export class Leadership {
         switch (message.type) {
           case 'ready': {
             clearTimeout(timer)
-            const mismatch = compareSchemas(schemaFingerprint(schema), message.schema)
-            if (mismatch !== undefined) return reject(mismatch)
+            const difference = schemaDifference(schemaFingerprint(schema), message.schema)
+            if (difference !== undefined) return reject(new WorkerSchemaMismatchError(difference))
             const { storeId, storage, resetPersistence, syncPayload } = this.#options
             // Read as late as possible: a page that went away just now has kept its events by then.
             unwritten = this.#options.takeUnwritten()
@@ -214,18 +214,6 @@ export class Leadership {
 }
 
 const locksOf = (): LockManager | undefined => (typeof navigator === 'object' ? navigator.locks : undefined) ?? undefined
-
-const compareSchemas = (
-  app: { stateHash: string; eventNames: readonly string[] },
-  worker: { stateHash: string; eventNames: readonly string[] },
-): WorkerSchemaMismatchError | undefined => {
-  const workerEvents = new Set(worker.eventNames)
-  const appEvents = new Set(app.eventNames)
-  const onlyInApp = app.eventNames.filter((name) => !workerEvents.has(name))
-  const onlyInWorker = worker.eventNames.filter((name) => !appEvents.has(name))
-  if (app.stateHash === worker.stateHash && onlyInApp.length === 0 && onlyInWorker.length === 0) return undefined
-  return new WorkerSchemaMismatchError(app.stateHash, worker.stateHash, onlyInApp, onlyInWorker)
-}
 
 /**
  * Hands the tab's `online` / `offline` events to its leader worker, whose sync connection then

@@ -42,8 +42,7 @@
  * change of leader neither loses nor duplicates events; the catch-up tells the session what it
  * missed, and events the previous leader never wrote are pushed again.
  */
-import type { LiveStoreSchema } from '@cairn/store'
-import type { BootStatus, EncodedEvent, LeaderMessage, LeaderSyncState, SeqNum } from '@cairn/store/adapter'
+import type { BootStatus, EncodedEvent, LeaderMessage, LeaderSyncState, SchemaFingerprint, SeqNum } from '@cairn/store/adapter'
 import { CairnError } from '@cairn/store'
 import { LeaderProtocolError } from './errors.js'
 
@@ -52,18 +51,6 @@ export const PROTOCOL_VERSION = 2
 
 type V = { readonly v: typeof PROTOCOL_VERSION }
 
-/** What identifies a schema across threads (its functions cannot be sent). */
-export interface SchemaFingerprint {
-  readonly stateHash: string
-  /** Sorted. */
-  readonly eventNames: readonly string[]
-}
-
-/** The fingerprint of a schema made with `makeSchema`. */
-export const schemaFingerprint = (schema: LiveStoreSchema): SchemaFingerprint => ({
-  stateHash: schema.stateHash,
-  eventNames: [...schema.eventsByName.keys()].sort(),
-})
 
 /** Where the leader keeps a store: `<directory>/<storeId>` in OPFS (in memory where OPFS is missing). */
 export type LeaderStorage = { readonly type: 'opfs'; readonly directory: string }

@@ -4,9 +4,9 @@
  * store's eventlog and state in OPFS for every tab of the app.
  */
 import type { LiveStoreSchema } from '@cairn/store'
-import type { LeaderLog, SyncOptions } from '@cairn/store/adapter'
+import { schemaFingerprint, type LeaderLog, type SyncOptions } from '@cairn/store/adapter'
 import { InvalidAdapterOptionsError, LeaderProtocolError } from './errors.js'
-import { parse, PROTOCOL_VERSION, schemaFingerprint, serializeError, type FromWorker, type ToSessions, type ToWorker } from './protocol.js'
+import { parse, PROTOCOL_VERSION, serializeError, type FromWorker, type ToSessions, type ToWorker } from './protocol.js'
 import { LeaderHost } from './worker/leader-host.js'
 import { openLeader } from './worker/open-leader.js'
 import { restoreUnwritten } from './worker/restore-unwritten.js'

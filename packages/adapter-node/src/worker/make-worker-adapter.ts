@@ -1,7 +1,17 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { loadSqlite } from '@cairn/sqlite'
 import type { BootStatus } from '@cairn/store'
-import type { Adapter, AdapterArgs, EncodedEvent, LeaderMessage, LeaderSyncState, LeaderThread } from '@cairn/store/adapter'
+import {
+  schemaDifference,
+  schemaFingerprint,
+  type Adapter,
+  type AdapterArgs,
+  type EncodedEvent,
+  type LeaderMessage,
+  type LeaderSyncState,
+  type LeaderThread,
+  type SchemaFingerprint,
+} from '@cairn/store/adapter'
 import { InvalidAdapterOptionsError, LeaderProtocolError, LeaderWorkerError, WorkerSchemaMismatchError } from '../errors.js'
 import { makeSession } from '../session.js'
 import { resolveStorage, type NodeStorage, type ResolvedStorage } from '../storage.js'
@@ -10,11 +20,9 @@ import {
   parseFromWorker,
   PROTOCOL_VERSION,
   reviveError,
-  schemaFingerprint,
   type BootResult,
   type FromWorkerMessage,
   type ResultOf,
-  type SchemaFingerprint,
   type ToWorkerMessage,
 } from './protocol.js'
 
@@ -255,14 +263,8 @@ class LeaderConnection {
   /** Waits for the worker, checks that it has the app's schema, and boots its leader. */
   async boot(args: AdapterArgs, storage: ResolvedStorage): Promise<BootResult> {
     const worker = await this.#ready
-    const app = schemaFingerprint(args.schema)
-    const workerEvents = new Set(worker.eventNames)
-    const appEvents = new Set(app.eventNames)
-    const onlyInApp = app.eventNames.filter((name) => !workerEvents.has(name))
-    const onlyInWorker = worker.eventNames.filter((name) => !appEvents.has(name))
-    if (app.stateHash !== worker.stateHash || onlyInApp.length > 0 || onlyInWorker.length > 0) {
-      throw new WorkerSchemaMismatchError(this.#url, app.stateHash, worker.stateHash, onlyInApp, onlyInWorker)
-    }
+    const difference = schemaDifference(schemaFingerprint(args.schema), worker)
+    if (difference !== undefined) throw new WorkerSchemaMismatchError(this.#url, difference)
     const result = await this.#request('boot', { storeId: args.storeId, storage, syncPayload: args.syncPayload })
     this.#booted = true
     this.#updateRef()

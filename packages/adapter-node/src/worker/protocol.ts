@@ -22,7 +22,7 @@
  * a `flush` covers every push sent before it. Errors travel as `SerializedError` and are revived in
  * the app's thread as instances of the same Cairn error classes (same `_tag`, message and fields).
  */
-import type { EncodedEvent, LeaderMessage, LeaderSyncState, SeqNum } from '@cairn/store/adapter'
+import type { EncodedEvent, LeaderMessage, LeaderSyncState, SchemaFingerprint, SeqNum } from '@cairn/store/adapter'
 import {
   CairnError,
   ColumnDecodeError,
@@ -43,7 +43,6 @@ import {
   UnknownEventError,
   UnknownStoredEventError,
   type BootStatus,
-  type LiveStoreSchema,
 } from '@cairn/store'
 import { DatabaseLockedError, SqliteError } from '@cairn/sqlite'
 import {
@@ -60,18 +59,6 @@ export const PROTOCOL_VERSION = 1
 
 type V = { readonly v: typeof PROTOCOL_VERSION }
 
-/** What identifies a schema across threads (its functions cannot be sent). */
-export interface SchemaFingerprint {
-  readonly stateHash: string
-  /** Sorted. */
-  readonly eventNames: readonly string[]
-}
-
-/** The fingerprint of a schema made with `makeSchema`. */
-export const schemaFingerprint = (schema: LiveStoreSchema): SchemaFingerprint => ({
-  stateHash: schema.stateHash,
-  eventNames: [...schema.eventsByName.keys()].sort(),
-})
 
 /** The requests the app's thread makes after boot, named after the `LeaderThread` methods. */
 export type LeaderMethod = 'flush' | 'exportEventlog' | 'syncState' | 'hardReset' | 'shutdown'

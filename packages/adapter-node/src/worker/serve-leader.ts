@@ -1,12 +1,11 @@
 import { loadSqlite } from '@cairn/sqlite'
 import type { LiveStoreSchema } from '@cairn/store'
-import type { EncodedEvent, LeaderLog, LeaderThread, SyncOptions } from '@cairn/store/adapter'
+import { schemaFingerprint, type EncodedEvent, type LeaderLog, type LeaderThread, type SyncOptions } from '@cairn/store/adapter'
 import { LeaderProtocolError } from '../errors.js'
 import { openLeader } from '../open-leader.js'
 import {
   parseToWorker,
   PROTOCOL_VERSION,
-  schemaFingerprint,
   serializeError,
   type FromWorkerMessage,
   type InvalidMessage,

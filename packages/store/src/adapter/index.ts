@@ -27,3 +27,10 @@ export type { BindValue, BindValues, SqliteDb, SqliteDbFactory, SqliteRow, Sqlit
 export { randomId } from '../utils/random-id.js'
 export { isLiveQueryDef } from '../live-queries/live-query-def.js'
 export { deepEqual } from '../utils/deep-equal.js'
+export {
+  describeSchemaDifference,
+  schemaDifference,
+  schemaFingerprint,
+  type SchemaDifference,
+  type SchemaFingerprint,
+} from './schema-fingerprint.js'
