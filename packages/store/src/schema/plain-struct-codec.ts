@@ -60,10 +60,9 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
   }
   /**
    * JSON.stringify of what `copy` built: exactly the fields, in schema order. Read in place, with no
-   * key strings or member list: a replay decodes every stored event.
+   * key strings or member list: a replay decodes every stored event. `json` passed `isFlatCandidate`.
    */
   const parseInOrder = (json: string): Record<string, unknown> | undefined => {
-    if (json.charCodeAt(0) !== 0x7b /* { */ || NEEDS_FULL_PARSER.test(json)) return undefined
     const result: Record<string, unknown> = {}
     let position = 1
     for (let index = 0; index < fields.length; index++) {
@@ -83,6 +82,7 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
     return position === json.length - 1 && json.charCodeAt(position) === 0x7d /* } */ ? result : undefined
   }
   const parse = (json: string): Record<string, unknown> | undefined => {
+    if (!isFlatCandidate(json)) return undefined
     const inOrder = parseInOrder(json)
     if (inOrder !== undefined) return inOrder
     const members = parseFlatObject(json)
@@ -122,13 +122,15 @@ const lastKeyIndex = (members: readonly unknown[], name: string): number => {
 const NEEDS_FULL_PARSER = /[\\\u0000-\u001f]/
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 
+/** Text the parsers below may read: an object, without escapes or control characters. */
+const isFlatCandidate = (json: string): boolean => json.charCodeAt(0) === 0x7b /* { */ && !NEEDS_FULL_PARSER.test(json)
+
 /**
  * The members of a JSON object without nested objects or arrays and without whitespace (what
  * JSON.stringify writes for a plain struct), as `[key, value, key, value, ...]`; `undefined` for
- * anything else, which JSON.parse then handles (or rejects).
+ * anything else, which JSON.parse then handles (or rejects). `json` passed `isFlatCandidate`.
  */
 const parseFlatObject = (json: string): unknown[] | undefined => {
-  if (json.charCodeAt(0) !== 0x7b /* { */ || NEEDS_FULL_PARSER.test(json)) return undefined
   const members: unknown[] = []
   let position = 1
   if (json.charCodeAt(position) === 0x7d /* } */) return position === json.length - 1 ? members : undefined
