@@ -367,6 +367,22 @@ describe('the fast path', () => {
     expect(seen).toEqual([[expect.objectContaining({ id: 3 })], expect.objectContaining({ id: 3 })])
   })
 
+  it('appending as many rows as a list shows patches it; changing more rows than it shows re-runs it', async () => {
+    const store = await withTodos(500)
+    const results: Array<ReadonlyArray<number>> = []
+    store.subscribe(tables.items.select('id').orderBy('id', 'asc'), (ids) => results.push(ids))
+    const insert = (from: number, count: number) =>
+      events.applied({ ops: JSON.stringify(Array.from({ length: count }, (_, i) => ({ kind: 'insert', row: { id: from + i, name: `more ${i}`, score: 0, tag: 'x', flag: false } }))) })
+    const { fullRuns, patches } = incrementalRefreshStats
+    store.commit(insert(501, 500))
+    expect(incrementalRefreshStats.patches - patches).toBe(1)
+    expect(incrementalRefreshStats.fullRuns - fullRuns).toBe(0)
+    expect(results.at(-1)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1))
+    store.commit(insert(1001, 1001))
+    expect(incrementalRefreshStats.fullRuns - fullRuns).toBe(1)
+    expect(results.at(-1)).toHaveLength(2001)
+  })
+
   it('a REPLACE makes the next refresh a full run', async () => {
     const store = await withTodos(10)
     store.subscribe(tables.items.count(), () => {})
