@@ -35,6 +35,8 @@ const reactMetrics = (what) => [
   { key: 'vsReactP90', cairnOnly: true, label: `${what}: Cairn / plain React, p90s`, unit: '×' },
   { key: 'reactMedianMs', cairnOnly: true, label: `${what}: plain React useState, median`, unit: 'ms' },
   { key: 'reactP90Ms', cairnOnly: true, label: `${what}: plain React useState, p90`, unit: 'ms' },
+  { key: 'sqliteFloorMedianMs', cairnOnly: true, label: `${what}: floor, React + SQLite writes and reads, median`, unit: 'ms' },
+  { key: 'sqliteFloorVsReact', cairnOnly: true, label: `${what}: floor / plain React, medians`, unit: '×' },
   { key: 'persistedMedianMs', cairnOnly: true, label: `${what}: Cairn persisted (OPFS), median`, unit: 'ms' },
   { key: 'heapMB', label: `${what}: JS heap after (after GC)`, unit: 'MB' },
   { key: 'reactHeapMB', cairnOnly: true, label: `${what}: JS heap, plain React`, unit: 'MB' },
@@ -340,7 +342,7 @@ export const suites = [
   {
     name: 'react',
     title: 'React (js-framework-benchmark-style table app in headless Chromium: click → DOM updated)',
-    cairn: 'cairn/react.mjs', // Cairn in memory + plain React useState (the floor) + Cairn persisted, one page each
+    cairn: 'cairn/react.mjs', // Cairn in memory + plain React useState (the floor) + React with SQLite (the substrate floor) + Cairn persisted, one page each
     peer: { id: 'livestore', label: 'LiveStore', script: 'peers/livestore/react.mjs', dir: 'peers/livestore' },
     scenarios: [
       {

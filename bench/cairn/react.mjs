@@ -1,5 +1,6 @@
 // React benchmark (suite `react`) — Cairn side: the same UI on Cairn with the in-memory adapter
-// (measured), on plain React useState (the floor) and on Cairn with the persisted adapter (OPFS).
+// (measured), on plain React useState (the floor), on plain React with its rows in SQLite-in-wasm
+// (the substrate floor: react-app/sqlite-floor.js) and on Cairn with the persisted adapter (OPFS).
 // Usage: node bench/cairn/react.mjs --scenario create1k|create10k|update10th|select|remove|append1k|clear [--profile DIR]
 // Prints one JSON object on stdout.
 import { emitResult } from '../lib/stdout-guard.mjs' // must stay the first import
@@ -25,12 +26,13 @@ const run = (name) => async () => {
   const outDir = await buildApp(join(here, 'react-app'), [
     ...['store', 'sqlite', 'adapter-web', 'react'].map((p) => join(root, 'packages', p, 'dist')),
     join(root, 'package-lock.json'),
+    join(here, '..', 'lib', 'substrate-sql.mjs'),
   ], { minify: !profileDir }) // profiles get readable function names
   const loadBefore = machineLoad()
   return withBrowser(outDir, async ({ open }) => {
-    const impls = ['react', 'cairn', 'cairn-persisted']
+    const impls = ['react', 'react-sqlite', 'cairn', 'cairn-persisted']
     const runs = Object.fromEntries(impls.map((impl) => [impl, []]))
-    // ROUNDS rounds of: the floor, Cairn in memory, Cairn persisted, each in a fresh page; the
+    // ROUNDS rounds of: the floors, Cairn in memory, Cairn persisted, each in a fresh page; the
     // ratio to plain React compares samples taken under the same machine load.
     for (let round = 0; round < ROUNDS; round++) {
       for (const impl of impls) {
@@ -40,7 +42,7 @@ const run = (name) => async () => {
       }
     }
     const results = Object.fromEntries(impls.map((impl) => [impl, combineRuns(runs[impl])]))
-    const { cairn, react, 'cairn-persisted': persisted } = results
+    const { cairn, react, 'react-sqlite': sqliteFloor, 'cairn-persisted': persisted } = results
     return {
       metrics: {
         medianMs: cairn.medianMs,
@@ -52,6 +54,8 @@ const run = (name) => async () => {
         // Three significant digits: with two, a ratio of 1.53 printed as 1.5 and passed the ≤ 1.5 goal.
         vsReact: round(cairn.medianMs / react.medianMs, 3),
         vsReactP90: round(cairn.p90Ms / react.p90Ms, 3),
+        sqliteFloorMedianMs: sqliteFloor.medianMs,
+        sqliteFloorVsReact: round(sqliteFloor.medianMs / react.medianMs, 3),
         persistedMedianMs: persisted.medianMs,
         persistedP90Ms: persisted.p90Ms,
         persistedHeapMB: persisted.heapMB,

@@ -1,4 +1,4 @@
-// Entry of the React benchmark app (Cairn side): ?impl=cairn | cairn-persisted | react.
+// Entry of the React benchmark app (Cairn side): ?impl=cairn | cairn-persisted | react | react-sqlite.
 import { createRoot } from 'react-dom/client'
 import { installBench } from '../../lib/react-ui/shared.js'
 
@@ -9,6 +9,10 @@ const start = async () => {
   if (impl === 'react') {
     const { mount } = await import('./plain.js')
     return mount(root, { title: 'React useState' })
+  }
+  if (impl === 'react-sqlite') {
+    const { mount } = await import('./sqlite-floor.js')
+    return mount(root, { title: 'React useState + SQLite (floor)' })
   }
   const { mount } = await import('./store-app.js')
   if (impl === 'cairn') {
