@@ -51,7 +51,6 @@ export const PROTOCOL_VERSION = 2
 
 type V = { readonly v: typeof PROTOCOL_VERSION }
 
-
 /** Where the leader keeps a store: `<directory>/<storeId>` in OPFS (in memory where OPFS is missing). */
 export type LeaderStorage = { readonly type: 'opfs'; readonly directory: string }
 

@@ -59,7 +59,6 @@ export const PROTOCOL_VERSION = 1
 
 type V = { readonly v: typeof PROTOCOL_VERSION }
 
-
 /** The requests the app's thread makes after boot, named after the `LeaderThread` methods. */
 export type LeaderMethod = 'flush' | 'exportEventlog' | 'syncState' | 'hardReset' | 'shutdown'
 
