@@ -115,6 +115,17 @@ export const suites = [
         ],
       },
       {
+        // Cairn only (the peer needs seconds per 10k events): commit10k and commitBatch10k repeated in
+        // the process that ran them once, i.e. with V8's compiled code (core-scenarios.mjs, warmRepeat).
+        name: 'warmRepeat',
+        peer: false,
+        timeoutMs: 180_000,
+        metrics: [
+          { key: 'commit10kUs', cairnOnly: true, label: 'warm: 10k single commits again in the same process, µs/commit', unit: 'µs' },
+          { key: 'batchMs', cairnOnly: true, label: 'warm: commit(...10k events), rounds 3–5 in one process, median', unit: 'ms' },
+        ],
+      },
+      {
         name: 'rss100k',
         timeoutMs: 180_000,
         metrics: [

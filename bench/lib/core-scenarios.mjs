@@ -65,8 +65,9 @@ async function shutdown(store) {
 
 const N_COMMITS = 10_000
 
-async function commit10k(side) {
-  const store = await side.createStore('bench-commit10k')
+/** `N_COMMITS` single commits on a fresh store: loop and deferred-work ms, each commit's latency (ms). */
+async function singleCommits(side, storeId) {
+  const store = await side.createStore(storeId)
   gc()
   const lat = new Float64Array(N_COMMITS)
   progress(`${side.side}: ${N_COMMITS} single commits…`)
@@ -82,10 +83,18 @@ async function commit10k(side) {
   const rows = countTodos(side, store)
   await shutdown(store)
   if (rows !== N_COMMITS) throw new Error(`expected ${N_COMMITS} todos, found ${rows}`)
+  return { loopMs, drainMs, lat }
+}
+
+const usPerCommit = ({ loopMs, drainMs }) => round(((loopMs + drainMs) * 1000) / N_COMMITS)
+
+async function commit10k(side) {
+  const run = await singleCommits(side, 'bench-commit10k')
+  const { loopMs, drainMs, lat } = run
   const deciles = sliceMeans(Array.from(lat), 10).map((ms) => round(ms * 1000))
   return {
     metrics: {
-      usPerCommit: round(((loopMs + drainMs) * 1000) / N_COMMITS),
+      usPerCommit: usPerCommit(run),
       usPerCommitSync: round((loopMs * 1000) / N_COMMITS),
       medianUs: round(median(lat) * 1000),
       firstDecileUs: deciles[0],
@@ -186,8 +195,8 @@ const Q_DISTINCT_TEXTS = 2000 // text of todo i = `t${i % 2000}` → each text m
 const batchText = (i) => `t${i % Q_DISTINCT_TEXTS}`
 
 /** One store.commit(...10k TodoCreated) on a fresh store; returns the (still open) store. */
-async function measureBatch(side) {
-  const store = await side.createStore('bench-batch')
+async function measureBatch(side, storeId = 'bench-batch') {
+  const store = await side.createStore(storeId)
   const evs = makeCreated(side.events, 0, BATCH, batchText)
   gc()
   progress(`${side.side}: one commit of ${BATCH} events…`)
@@ -406,7 +415,36 @@ async function rss100k(side) {
 
 // ---------------------------------------------------------------------------
 
-export const scenarios = { commit10k, commitToSubscriber, commitBatch10k, queries, batchAndQueries, importTime, rss100k }
+const WARM_BATCH_ROUNDS = 5
+const WARM_BATCH_SKIPPED = 2
+
+/**
+ * commit10k and commitBatch10k again in the process that already ran them once, each on a fresh
+ * store: the same work once V8 has compiled the commit path and SQLite's wasm. Those goals are
+ * measured in a fresh process, where the first thousands of commits and the first batch run on
+ * V8's baseline tiers; this tells how much of each figure is that warm-up.
+ */
+async function warmRepeat(side) {
+  const first = await singleCommits(side, 'bench-warm-commit-1')
+  const second = await singleCommits(side, 'bench-warm-commit-2')
+  const batches = []
+  for (let i = 0; i < WARM_BATCH_ROUNDS; i++) {
+    const { store, metrics } = await measureBatch(side, `bench-warm-batch-${i}`)
+    await shutdown(store)
+    batches.push(metrics.batchMs)
+  }
+  return {
+    metrics: {
+      commit10kUs: usPerCommit(second),
+      batchMs: round(median(batches.slice(WARM_BATCH_SKIPPED))),
+    },
+    info: { commit10kFirstRunUs: usPerCommit(first), batchRoundsMs: batches },
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+export const scenarios = { commit10k, commitToSubscriber, commitBatch10k, queries, batchAndQueries, importTime, rss100k, warmRepeat }
 
 /**
  * Entry point of a side's scenario script: `node core.mjs --scenario NAME`. `sideScenarios` are
