@@ -80,6 +80,13 @@ export interface Leader extends LeaderThread {
 const META_UPSTREAM_HEAD = 'upstreamHead'
 
 /**
+ * Pushes the leader holds before it writes them at once instead of when `writeTiming` says. Commits
+ * in a loop that never yields to the event loop would otherwise keep every event (and the session's
+ * copy of it) in memory until the loop ends, and the garbage collector copies them over and over.
+ */
+const MAX_QUEUED_PUSHES = 256
+
+/**
  * The leader of a client: appends the events its sessions push to the eventlog (in one transaction
  * per tick), materializes them into the persisted state (when there is one), tells its sessions what
  * changed, and syncs with the backend, rebasing local events on the backend's.
@@ -344,7 +351,9 @@ export const makeLeader = (options: LeaderOptions): Leader => {
     push: (events, epoch) => {
       if (closed || events.length === 0) return
       queue.push({ events, epoch })
-      schedulePush()
+      // After a failed write the queue waits for the scheduled retry, not one per commit.
+      if (queue.length >= MAX_QUEUED_PUSHES && lastError === undefined) writeQueue()
+      else schedulePush()
     },
     subscribe: (listener) => {
       listener({ _tag: 'sync-status', status })

@@ -1,7 +1,17 @@
 import { loadSqlite } from '@cairn/sqlite'
-import { readEvents, readUndoSegments, type SqliteDb } from '@cairn/store/adapter'
+import { createStorePromise } from '@cairn/store'
+import {
+  consoleLeaderLog,
+  initializeEventlogDb,
+  initializeStateDb,
+  makeLeader,
+  readEvents,
+  readUndoSegments,
+  type Adapter,
+  type SqliteDb,
+} from '@cairn/store/adapter'
 import { afterEach, describe, expect, it } from 'vitest'
-import { events, makeRewindableStore, makeStore, tables } from './fixtures.js'
+import { events, makeRewindableStore, makeStore, schema, tables } from './fixtures.js'
 
 const openCopy = async (bytes: Uint8Array): Promise<SqliteDb> => {
   const db = (await loadSqlite()).openInMemory()
@@ -137,3 +147,34 @@ describe('readEvents', () => {
     expect(db.select("EXPLAIN QUERY PLAN SELECT count(*) FROM eventlog WHERE seqNumClient > 0 AND (seqNumGlobal > 1 OR (seqNumGlobal = 1 AND seqNumClient > 0))").map((row) => row.detail).join()).toContain('eventlog_client_only')
   })
 })
+
+describe('commits in a loop that never yields', () => {
+  it('are written while the loop runs, a bounded number at a time, all of them in order', async () => {
+    const sqlite = await loadSqlite()
+    const eventlogDb = sqlite.openInMemory()
+    initializeEventlogDb(eventlogDb)
+    const leader = makeLeader({ schema, storeId: 'loop', eventlogDb, onUnknownEvent: () => {}, log: consoleLeaderLog, deleteStorage: async () => {}, writeTiming: 'task' })
+    const adapter: Adapter = async () => {
+      const sqliteDb = sqlite.openInMemory()
+      initializeStateDb(sqliteDb, schema)
+      return { sqliteDb, clientId: leader.clientId, sessionId: 'loop', leader, storageMode: 'in-memory', recentEvents: [] }
+    }
+    store = await createStorePromise({ schema, adapter, storeId: 'loop' })
+    const commits = 1_000
+    let mostUnwritten = 0
+    for (let i = 0; i < commits; i++) {
+      store.commit(events.todoCreated({ id: `todo-${i}`, text: `${i}` }))
+      mostUnwritten = Math.max(mostUnwritten, i + 1 - countEvents(eventlogDb))
+    }
+    // Without a bound, all 1,000 would wait for the loop to end (the leader writes a task later).
+    expect(countEvents(eventlogDb)).toBeGreaterThan(0)
+    expect(mostUnwritten).toBeLessThanOrEqual(256)
+    await store.flush()
+    const written = readEvents(eventlogDb)
+    expect(written.map((event) => event.args)).toEqual(Array.from({ length: commits }, (_, i) => ({ id: `todo-${i}`, text: `${i}` })))
+    expect(written.map((event) => event.seqNum.global)).toEqual(Array.from({ length: commits }, (_, i) => i + 1))
+    expect(store.query(tables.todos.count())).toBe(commits)
+  })
+})
+
+const countEvents = (db: SqliteDb): number => Number(db.select('SELECT COUNT(*) AS n FROM eventlog')[0]!['n'])
