@@ -88,8 +88,9 @@ const MAX_QUEUED_PUSHES = 256
 
 /**
  * The leader of a client: appends the events its sessions push to the eventlog (in one transaction
- * per tick), materializes them into the persisted state (when there is one), tells its sessions what
- * changed, and syncs with the backend, rebasing local events on the backend's.
+ * per tick, or per `MAX_QUEUED_PUSHES` pushes within one), materializes them into the persisted state
+ * (when there is one), tells its sessions what changed, and syncs with the backend, rebasing local
+ * events on the backend's.
  *
  * The eventlog is written before the state: it is the truth, and a state whose head lags behind
  * it (a crash between the two) is caught up on the next boot. A rebase rolls the state back before
