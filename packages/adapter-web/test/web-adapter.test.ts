@@ -250,6 +250,40 @@ describe.skipIf(!hasChromium)('web adapter in Chromium', () => {
     await again.close()
   })
 
+  test('texts of every length and script come back as committed, in the tab and from the leader after a reload', async () => {
+    // Short ASCII texts are copied to and from wasm memory by hand, longer or non-ASCII ones through
+    // TextEncoder / TextDecoder: lengths on both sides of the limits, and characters that only the
+    // latter handle, in the same texts.
+    const ascii = (length: number): string => Array.from({ length }, (_, index) => String.fromCharCode(32 + (index % 95))).join('')
+    const texts = [
+      '',
+      'a',
+      ...[23, 24, 25, 63, 64, 65, 127, 128, 129, 300, 5000].map(ascii),
+      'café',
+      'ü'.repeat(64),
+      `${ascii(100)}é`,
+      `é${ascii(100)}`,
+      '日本語のテキスト'.repeat(20),
+      'thumbs 👍🏽 up',
+      'nul \u0000 inside',
+      '\uFEFFleading byte order mark',
+      '\u007F delete',
+    ]
+    for (const mode of ['in-memory', 'persisted']) {
+      const page = await openApp(browser.context, `${server.url}?store=texts-${mode}&mode=${mode}`)
+      await call(page, 'commitTexts', texts, 'text')
+      expect(await call(page, 'readTexts', 'text', texts.length)).toEqual(texts)
+      if (mode === 'persisted') {
+        await call(page, 'flush')
+        await page.reload()
+        await waitReady(page)
+        expect(await call(page, 'readTexts', 'text', texts.length)).toEqual(texts)
+      }
+      expect(page.errors).toEqual([])
+      await page.close()
+    }
+  })
+
   test('makeInMemoryAdapter keeps the store in the tab only', async () => {
     const url = `${server.url}?store=memory&mode=in-memory`
     const page = await openApp(browser.context, url)

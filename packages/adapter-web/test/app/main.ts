@@ -98,6 +98,16 @@ const app = {
   async count() {
     return (await ready).query(count$)
   },
+  /** Commits one todo per text (ids `<prefix>-<index>`); `readTexts` reads them back. */
+  async commitTexts(texts: string[], prefix: string) {
+    const store = await ready
+    store.commit(...texts.map((text, index) => events.todoCreated({ id: `${prefix}-${index}`, text, createdAt: 0 })))
+  },
+  /** The texts of todos `<prefix>-0` … `<prefix>-<count - 1>`, in that order (null where there is none). */
+  async readTexts(prefix: string, count: number) {
+    const store = await ready
+    return Array.from({ length: count }, (_, index) => store.query(tables.todos.where({ id: `${prefix}-${index}` }).first())?.text ?? null)
+  },
   async texts() {
     return (await ready).query(tables.todos.orderBy('text', 'asc')).map((todo) => todo.text)
   },
