@@ -9,7 +9,7 @@
  * missed journaled versions, when many rows changed, and when a limited window cannot be proven
  * right from the rows it knows.
  */
-import { MAX_PATCH_ROWIDS, ROWID_COLUMN, sortKeyColumn, type IncrementalRead } from '../query-builder/internal.js'
+import { MAX_PATCH_ROWIDS, type IncrementalRead } from '../query-builder/internal.js'
 import type { Getter, ThunkNode } from '../reactive/graph.js'
 import type { BindValue, SqliteRow } from '../sqlite/sqlite-db.js'
 import { QueryError } from '../store/errors.js'
@@ -137,8 +137,8 @@ const dependOnTable = (runtime: QueryRuntime, sql: string, table: string, label:
 /** Runs a patchable read in full or for some rowids, and merges the rows it gets. */
 class PatchableQuery {
   private readonly compare: (a: Entry, b: Entry) => number
-  /** The hidden columns holding the raw sort keys, named once rather than per row. */
   private readonly keyColumns: ReadonlyArray<string>
+  private readonly rowidColumn: string
 
   constructor(
     private readonly runtime: QueryRuntime,
@@ -146,14 +146,15 @@ class PatchableQuery {
     private readonly label: string,
   ) {
     this.compare = compareEntries(read.directions)
-    this.keyColumns = read.directions.map((_, index) => sortKeyColumn(index))
+    this.keyColumns = read.keyColumns
+    this.rowidColumn = read.rowidColumn
   }
 
   fullRun(previous: Snapshot | undefined, version: number): Snapshot {
     const rows = this.select(this.read.sql, this.read.bindValues)
     if (this.read.kind === 'count') {
       const rowids = new Set<number | bigint>()
-      for (const row of rows) rowids.add(rowidOf(row))
+      for (const row of rows) rowids.add(this.rowidOf(row))
       return { kind: 'count', version, rowids, result: rowids.size }
     }
     // Rows equal to the previous result's keep their objects, so memoized views of them stay put.
@@ -163,7 +164,7 @@ class PatchableQuery {
     const byRowid = new Map<number | bigint, Entry>()
     let same = before !== undefined && before.values.length === rows.length
     for (const row of rows) {
-      const entry = this.entry(row, before?.byRowid.get(rowidOf(row)))
+      const entry = this.entry(row, before?.byRowid.get(this.rowidOf(row)))
       same &&= entry.value === before!.values[entries.length]
       entry.position = entries.length
       entries.push(entry)
@@ -185,7 +186,7 @@ class PatchableQuery {
     if (previous.kind === 'count') {
       const rowids = previous.rowids
       for (let i = 0; i < changedRowids.length; i++) rowids.delete(changedRowids[i]!)
-      for (let i = 0; i < rows.length; i++) rowids.add(rowidOf(rows[i]!))
+      for (let i = 0; i < rows.length; i++) rowids.add(this.rowidOf(rows[i]!))
       return { kind: 'count', version, rowids, result: rowids.size }
     }
     const { byRowid } = previous
@@ -193,7 +194,7 @@ class PatchableQuery {
     const arriving: Entry[] = new Array(rows.length)
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!
-      arriving[i] = this.entry(row, byRowid.get(rowidOf(row)))
+      arriving[i] = this.entry(row, byRowid.get(this.rowidOf(row)))
     }
     let leaving = 0
     for (let i = 0; i < changedRowids.length; i++) if (byRowid.has(changedRowids[i]!)) leaving++
@@ -274,6 +275,14 @@ class PatchableQuery {
     return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
   }
 
+  /**
+   * The rowid of a row. Rowids beyond 2^53 come as bigints; they never appear among the changed
+   * rowids (the tracker reports their tables untracked), so they only need ordering.
+   */
+  private rowidOf(row: SqliteRow): number | bigint {
+    return row[this.rowidColumn] as number | bigint
+  }
+
   private finish(values: ReadonlyArray<unknown>): unknown {
     return this.guard(this.read.sql, () => this.read.finish(values))
   }
@@ -289,7 +298,7 @@ class PatchableQuery {
       throw this.decodeFailure(this.read.sql, cause)
     }
     const value = before !== undefined && deepEqual(before.value, decoded) ? before.value : decoded
-    return { rowid: rowidOf(row), keys, value, position: -1 }
+    return { rowid: this.rowidOf(row), keys, value, position: -1 }
   }
 
   /** The rows among `all` that match the query now, in chunks of bound rowids. */
@@ -331,11 +340,6 @@ class PatchableQuery {
   }
 }
 
-/**
- * The rowid of a row of an incremental read. Rowids beyond 2^53 come as bigints; they never appear
- * among the changed rowids (the tracker reports their tables untracked), so they only need ordering.
- */
-const rowidOf = (row: SqliteRow): number | bigint => row[ROWID_COLUMN] as number | bigint
 
 /** The query's order: its ORDER BY terms on raw values, then the rowid. */
 const compareEntries =

@@ -38,11 +38,15 @@ export interface StoreRead {
 
 /**
  * A read a live query can patch with the rows changed since it last ran. Its rows carry the rowid
- * (`ROWID_COLUMN`) and, for selects, the raw sort keys (`sortKeyColumn(i)`).
+ * (in `rowidColumn`) and, for selects, the raw sort keys (in `keyColumns`).
  */
 export interface IncrementalRead {
   readonly table: string
   readonly kind: 'count' | 'rows'
+  /** The column of its rows holding the rowid: the table's INTEGER PRIMARY KEY when selected, else `ROWID_COLUMN`. */
+  readonly rowidColumn: string
+  /** Per ORDER BY term, the column of its rows holding the raw sort key: the ordered column when selected. */
+  readonly keyColumns: ReadonlyArray<string>
   /** Reads the whole result: a count reads the matching rowids; a select, its rows in order. */
   readonly sql: string
   readonly bindValues: ReadonlyArray<CompiledBindValue>
@@ -113,6 +117,8 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
     return {
       table: table.name,
       kind: 'count',
+      rowidColumn: ROWID_COLUMN,
+      keyColumns: [],
       sql: head + appendWhere(state, []),
       bindValues: compiled.bindValues,
       patchStatement: patchStatements(state, rowid, head),
@@ -125,11 +131,13 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
   }
   const limit = windowLimit(state)
   if (state.kind !== 'select' || state.offset !== undefined || limit === 0) return undefined
-  const { head } = selectFragments(state, rowid)
+  const { head, rowidColumn, keyColumns } = selectFragments(state, rowid)
   const decode = compiled.decode
   return {
     table: table.name,
     kind: 'rows',
+    rowidColumn,
+    keyColumns,
     sql: storeRead(builder).sql,
     // The window's values are bound last, after the conditions', as in the builder's SQL.
     bindValues: compiled.bindValues,
@@ -142,20 +150,48 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
   }
 }
 
+interface SelectFragments {
+  /** `SELECT <rowid>, <columns>, <sort keys> FROM t`, with the hidden columns the selected ones do not already hold. */
+  readonly head: string
+  /** ` ORDER BY <terms>, rowid`. */
+  readonly order: string
+  readonly rowidColumn: string
+  readonly keyColumns: ReadonlyArray<string>
+}
+
 /**
- * `SELECT rowid, <columns>, <sort keys> FROM t` and ` ORDER BY <terms>, rowid` of a select,
- * cached per table by selected columns and ORDER BY terms.
+ * The fragments of a select, cached per table by selected columns and ORDER BY terms. A selected
+ * column already holds the raw value of an ORDER BY term on it, and a selected INTEGER PRIMARY KEY
+ * holds the rowid: those are not read twice (every column read is a few calls into wasm per row).
  */
-const selectFragments = (state: BuilderState, rowid: string): { readonly head: string; readonly order: string } => {
+const selectFragments = (state: BuilderState, rowid: string): SelectFragments => {
   const { table } = state
   const terms = state.orderBy.map((term) => `${term.column}\u0000${term.direction}`).join('\u0001')
   return cached(table, `live:${state.columns?.join('\u0000') ?? '*'}\u0002${terms}`, () => {
     const columns = state.columns ?? table.columnNames
-    const keys = state.orderBy.map((term, index) => `${quotedColumn(table, term.column)} AS "${sortKeyColumn(index)}"`)
-    const head = `SELECT ${rowid} AS "${ROWID_COLUMN}", ${[columnList(table, columns), ...keys].join(', ')} FROM ${table.quotedName}`
+    const alias = rowidAlias(table)
+    const rowidColumn = alias !== undefined && columns.includes(alias) ? alias : ROWID_COLUMN
+    const hidden = rowidColumn === ROWID_COLUMN ? [`${rowid} AS "${ROWID_COLUMN}"`] : []
+    const keyColumns = state.orderBy.map((term, index) => {
+      if (columns.includes(term.column)) return term.column
+      hidden.push(`${quotedColumn(table, term.column)} AS "${sortKeyColumn(index)}"`)
+      return sortKeyColumn(index)
+    })
+    const head = `SELECT ${[...hidden, columnList(table, columns)].join(', ')} FROM ${table.quotedName}`
     const order = [...state.orderBy.map((term) => `${quotedColumn(table, term.column)} ${term.direction === 'desc' ? 'DESC' : 'ASC'}`), rowid]
-    return { head, order: ` ORDER BY ${order.join(', ')}` }
+    return { head, order: ` ORDER BY ${order.join(', ')}`, rowidColumn, keyColumns }
   })
+}
+
+/**
+ * The table's column that is an alias of the rowid, if any: a single-column primary key of type
+ * INTEGER, which is how the table's DDL (`schema/sqlite/ddl.ts`) declares it (never DESC, never
+ * WITHOUT ROWID), so SQLite stores it as the rowid itself (https://sqlite.org/lang_createtable.html#rowid).
+ */
+const rowidAlias = (table: TableInfo): string | undefined => {
+  const { primaryKey, columns } = table.def
+  const key = primaryKey.length === 1 ? primaryKey[0]! : undefined
+  return key !== undefined && columns[key]?.sqlType === 'integer' ? key : undefined
 }
 
 const countsOnly = (): undefined => undefined
