@@ -78,7 +78,7 @@ export class WriteQueue {
    */
   enqueue(writes: readonly unknown[], event: DecodedEvent, written: Set<string>): void {
     if (this.#failure !== undefined) throw this.#failure
-    for (const write of writes) this.#enqueueOne(write, event, written)
+    for (let index = 0; index < writes.length; index++) this.#enqueueOne(writes[index], event, written)
   }
 
   /** Runs every held-back row. */

@@ -41,19 +41,25 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
     if (accepts === undefined) return undefined
     fields.push({ name: property.name, accepts })
   }
+  // Indexed loops without destructuring in what runs per commit: until V8 optimizes these functions,
+  // for-of allocates an iterator result per field and destructuring reads each field object again.
   const matches = (value: unknown): boolean => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
     const record = value as Record<string, unknown>
-    for (const { name, accepts } of fields) if (!accepts(record[name]) || !Object.hasOwn(record, name)) return false
+    for (let index = 0; index < fields.length; index++) {
+      const field = fields[index]!
+      if (!field.accepts(record[field.name]) || !Object.hasOwn(record, field.name)) return false
+    }
     return true
   }
   const copy = (value: unknown): Record<string, unknown> | undefined => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
     const record = value as Record<string, unknown>
     const result: Record<string, unknown> = {}
-    for (const { name, accepts } of fields) {
+    for (let index = 0; index < fields.length; index++) {
+      const { name } = fields[index]!
       const field = record[name]
-      if (!accepts(field) || !Object.hasOwn(record, name)) return undefined
+      if (!fields[index]!.accepts(field) || !Object.hasOwn(record, name)) return undefined
       result[name] = field
     }
     return result

@@ -102,7 +102,8 @@ export class SessionSync {
   committed(events: readonly EncodedEvent[]): void {
     // Without undo recording nothing is ever replayed from the history.
     const history = this.#host.undoLog.recording ? this.#history : undefined
-    for (const event of events) {
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index]!
       this.#pending.push(event)
       history?.push(event)
       if (event.seqNum.client === 0) this.#ownCommitted++

@@ -192,7 +192,8 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       this.undoLog.beforeWrite(headBefore)
       // Several events always take a transaction; one event only if its writes need it.
       if (prepared.length > 1) transaction.beforeWrite()
-      for (const event of prepared) {
+      for (let index = 0; index < prepared.length; index++) {
+        const event = prepared[index]!
         current = event
         currentSeqNum = nextSeqNum(head, event.clientOnly)
         encodedEvents.push(transaction.materialize(event, currentSeqNum, head))
