@@ -289,8 +289,8 @@ class PatchableQuery {
 
   private entry(row: SqliteRow, before: Entry | undefined): Entry {
     const keyColumns = this.keyColumns
-    const keys: BindValue[] = []
-    for (let index = 0; index < keyColumns.length; index++) keys.push(row[keyColumns[index]!] ?? null)
+    const keys = new Array<BindValue>(keyColumns.length)
+    for (let index = 0; index < keyColumns.length; index++) keys[index] = row[keyColumns[index]!] ?? null
     let decoded: unknown
     try {
       decoded = this.read.decodeRow(row)

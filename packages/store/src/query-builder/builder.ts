@@ -79,16 +79,22 @@ const insertAssignments = (table: TableInfo, values: unknown): Assignments => {
 /** Encodes `SET` values; `undefined` values are left out, as with object spread. */
 const setAssignments = (table: TableInfo, method: string, values: unknown): Assignments => {
   if (!isPlainObject(values)) throw new QueryBuilderError(table.name, `${method} takes an object of column values, got ${describeValue(values)}.`)
-  const columns: Array<string> = []
-  const bindValues: Array<CompiledBindValue> = []
-  for (const name in values) {
+  // Arrays sized up front (the key list becomes the column list): this runs per event, and an empty
+  // array grows to room for 17 elements on its first push.
+  const columns = Object.keys(values)
+  const bindValues = new Array<CompiledBindValue>(columns.length)
+  let count = 0
+  for (let index = 0; index < columns.length; index++) {
+    const name = columns[index]!
     const column = columnOf(table, name)
     const value = values[name]
     if (value === undefined) continue
-    columns.push(name)
-    bindValues.push(encodeValue(table, name, value, column))
+    columns[count] = name
+    bindValues[count++] = encodeValue(table, name, value, column)
   }
-  if (columns.length === 0) throw new QueryBuilderError(table.name, `${method} needs at least one column value to set.`)
+  if (count === 0) throw new QueryBuilderError(table.name, `${method} needs at least one column value to set.`)
+  columns.length = count
+  bindValues.length = count
   return { columns, bindValues }
 }
 

@@ -55,6 +55,14 @@ const pushAll = (target: Array<CompiledBindValue>, values: ReadonlyArray<Compile
   for (let index = 0; index < values.length; index++) target.push(values[index]!)
 }
 
+/** Copies `values` into `target` from index `at`; returns the index after them. */
+const copyInto = (target: Array<CompiledBindValue>, at: number, values: ReadonlyArray<CompiledBindValue>): number => {
+  for (let index = 0; index < values.length; index++) target[at + index] = values[index]!
+  return at + values.length
+}
+
+const NO_VALUES: ReadonlyArray<CompiledBindValue> = []
+
 /** ` WHERE a AND b` (or nothing), pushing the conditions' bind values. */
 export const appendWhere = (state: BuilderState, bindValues: Array<CompiledBindValue>): string => {
   if (state.where.length === 0) return ''
@@ -252,15 +260,16 @@ const updateOrDeleteSql = (state: BuilderState): string => {
 
 const compileWrite = (state: BuilderState): CompiledQuery => {
   const { table } = state
-  let bindValues: Array<CompiledBindValue> = []
+  let bindValues: Array<CompiledBindValue>
   let sql: string
   let rowInsert: RowInsert | undefined
   if (state.kind === 'insert') {
     const assignments = state.assignments!
     // The common insert binds exactly its row values: share the (immutable) array instead of copying.
     if (state.onConflict?.action === 'update') {
-      for (const value of assignments.bindValues) bindValues.push(value)
-      for (const value of state.onConflict.assignments!.bindValues) bindValues.push(value)
+      bindValues = []
+      pushAll(bindValues, assignments.bindValues)
+      pushAll(bindValues, state.onConflict.assignments!.bindValues)
     } else {
       bindValues = assignments.bindValues as Array<CompiledBindValue>
     }
@@ -268,8 +277,13 @@ const compileWrite = (state: BuilderState): CompiledQuery => {
     sql = statement.sql
     if (state.returning === undefined) rowInsert = statement.rowInsert
   } else {
-    if (state.kind === 'update') pushAll(bindValues, state.assignments!.bindValues)
-    for (let index = 0; index < state.where.length; index++) pushAll(bindValues, state.where[index]!.bindValues)
+    // Sized up front: this runs per event a materializer writes.
+    const assigned = state.kind === 'update' ? state.assignments!.bindValues : NO_VALUES
+    let count = assigned.length
+    for (let index = 0; index < state.where.length; index++) count += state.where[index]!.bindValues.length
+    bindValues = new Array<CompiledBindValue>(count)
+    let at = copyInto(bindValues, 0, assigned)
+    for (let index = 0; index < state.where.length; index++) at = copyInto(bindValues, at, state.where[index]!.bindValues)
     sql = updateOrDeleteSql(state)
   }
   if (state.returning !== undefined) sql += appendReturning(state)

@@ -113,13 +113,14 @@ export const whereFragments = (table: TableInfo, args: ReadonlyArray<unknown>): 
     if (typeof conditions !== 'object' || conditions === null || Array.isArray(conditions)) {
       throw new QueryBuilderError(table.name, `where takes an object of conditions, got ${describeValue(conditions)}.`)
     }
-    const fragments: Array<WhereFragment> = []
     const columns = Object.keys(conditions)
+    // Sized up front: this runs per event (a materializer's `where({ id })`).
+    const fragments = new Array<WhereFragment>(columns.length)
     for (let index = 0; index < columns.length; index++) {
       const column = columns[index]!
       const value = (conditions as Record<string, unknown>)[column]
       const opCondition = asOpCondition(value)
-      fragments.push(opCondition === undefined ? condition(table, column, '=', value) : condition(table, column, opCondition.op, opCondition.value))
+      fragments[index] = opCondition === undefined ? condition(table, column, '=', value) : condition(table, column, opCondition.op, opCondition.value)
     }
     return fragments
   }
