@@ -5,9 +5,6 @@ import { changesRowsUnreported, type TableTraits } from './unreported-changes.js
 
 const ROWID_NAMES = ['rowid', '_rowid_', 'oid']
 const NO_CHANGES: RowChanges = Object.freeze({ untrackedAll: false, untracked: new Set<string>(), rowids: new Map<string, ReadonlySet<number>>() })
-// The hook runs once per changed row: its bounds are made once.
-const MAX_SAFE_ROWID = BigInt(Number.MAX_SAFE_INTEGER)
-const MIN_SAFE_ROWID = BigInt(Number.MIN_SAFE_INTEGER)
 
 /**
  * The update hook of one connection, collecting the rowids each table's changed rows had, plus the
@@ -33,9 +30,12 @@ export class WasmRowChangeTracker implements RowChangeTracker {
     this.#runtime = runtime
     this.#db = db
     this.#select = select
-    // (context, operation, database name, table name, rowid): the rowid is an int64, a bigint here.
-    this.#callback = runtime.module.installFunction('v(pippj)', (_context: number, _op: number, _database: number, table: number, rowid: bigint) =>
-      this.#changed(table, rowid),
+    // (context, operation, database name, table name, rowid). The hook runs once per changed row:
+    // the int64 rowid comes as a number (converted in wasm), not as a bigint to allocate and compare.
+    this.#callback = runtime.module.installFunction(
+      'v(pippj)',
+      (_context: number, _op: number, _database: number, table: number, rowid: number) => this.#changed(table, rowid),
+      { int64AsNumber: true },
     )
     runtime.raw.sqlite3_update_hook(db, this.#callback, 0)
   }
@@ -77,22 +77,23 @@ export class WasmRowChangeTracker implements RowChangeTracker {
     this.#runtime.module.uninstallFunction(this.#callback)
   }
 
-  #changed(tablePointer: number, rowid: bigint): void {
+  #changed(tablePointer: number, rowid: number): void {
     let table = this.#names.get(tablePointer)
     if (table === undefined) {
       table = this.#runtime.memory.cstringAt(tablePointer)
       this.#names.set(tablePointer, table)
     }
     if (this.#untrackedAll || this.#untracked.has(table)) return
-    if (rowid > MAX_SAFE_ROWID || rowid < MIN_SAFE_ROWID) {
-      // Rowids are numbers everywhere else; a rowid beyond them is not worth a second representation.
+    if (!Number.isSafeInteger(rowid)) {
+      // Rowids are numbers everywhere else; a rowid beyond them (rounded on the way here, so never
+      // safe) is not worth a second representation.
       this.#untracked.add(table)
       this.#rowids.delete(table)
       return
     }
     let rowids = this.#rowids.get(table)
     if (rowids === undefined) this.#rowids.set(table, (rowids = new Set()))
-    rowids.add(Number(rowid))
+    rowids.add(rowid)
   }
 
   #tableTraits(table: string): TableTraits | undefined {

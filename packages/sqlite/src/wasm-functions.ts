@@ -2,6 +2,12 @@
 export interface WasmFunction {
   readonly signature: string
   readonly fn: (...args: never[]) => unknown
+  /**
+   * Pass int64 (`j`) parameters to `fn` as numbers instead of bigints: a wasm wrapper converts them
+   * (\`f64.convert_i64_s\`), exact up to 2^53 in magnitude, rounded beyond (so outside the safe
+   * integers). A bigint per call is an allocation, and the call boundary converting to one is slow.
+   */
+  readonly int64AsNumber?: boolean
 }
 
 /** Wasm value types by signature letter (pointers are 32-bit in this build). */
@@ -19,6 +25,7 @@ const SIGNATURE = /^(\w)\((\w*)\)$/
 export function installFunctions(table: WebAssembly.Table, functions: readonly WasmFunction[], slots?: readonly number[]): number[] {
   // Types first: a bad signature throws before the table grows.
   const types = functions.map(({ signature }) => functionType(signature))
+  const importTypes = functions.map(({ signature, int64AsNumber }) => (int64AsNumber === true ? functionType(signature, 'd') : undefined))
   let indexes: readonly number[]
   if (slots === undefined) {
     const base = table.grow(functions.length)
@@ -30,24 +37,51 @@ export function installFunctions(table: WebAssembly.Table, functions: readonly W
   functions.forEach(({ fn }, index) => {
     imports[`f${index}`] = fn as (...args: unknown[]) => unknown
   })
-  new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(types, indexes)), { e: imports })
+  new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(types, importTypes, indexes)), { e: imports })
   return [...indexes]
 }
 
-function moduleBytes(types: readonly number[][], slots: readonly number[]): Uint8Array<ArrayBuffer> {
+/**
+ * Types: the table's type of each function, then the import type of each wrapped one. Imported
+ * function i is the JS function; a wrapped one gets a defined function (numbered after all imports)
+ * with the table's type, which converts its int64 arguments and calls the import.
+ */
+function moduleBytes(types: readonly number[][], importTypes: readonly (number[] | undefined)[], slots: readonly number[]): Uint8Array<ArrayBuffer> {
+  const allTypes = [...types]
+  const wrapped: number[] = []
+  const importTypeIndex = importTypes.map((importType, index) => {
+    if (importType === undefined) return index
+    wrapped.push(index)
+    allTypes.push(importType)
+    return allTypes.length - 1
+  })
   const tableImport = [...name('e'), ...name('t'), 0x01, 0x70, 0x00, 0x00] // funcref table, min 0
-  const functionImports = types.map((_, index) => [...name('e'), ...name(`f${index}`), 0x00, ...unsigned(index)])
-  // One active segment per function into table 0 at its slot: imported function i at slots[i].
-  const elements = slots.map((slot, index) => [0x00, 0x41, ...signed(slot), 0x0b, ...vector([unsigned(index)])])
+  const functionImports = types.map((_, index) => [...name('e'), ...name(`f${index}`), 0x00, ...unsigned(importTypeIndex[index]!)])
+  const tableFunction = (index: number): number => (importTypes[index] === undefined ? index : types.length + wrapped.indexOf(index))
+  // One active segment per function into table 0 at its slot.
+  const elements = slots.map((slot, index) => [0x00, 0x41, ...signed(slot), 0x0b, ...vector([unsigned(tableFunction(index))])])
+  const bodies = wrapped.map((index) => {
+    const parameters = types[index]!.slice(2, 2 + types[index]![1]!)
+    const body = [0x00] // no locals
+    parameters.forEach((valueType, parameter) => {
+      body.push(0x20, ...unsigned(parameter)) // local.get
+      if (valueType === VALUE_TYPES['j']) body.push(0xb9) // f64.convert_i64_s
+    })
+    body.push(0x10, ...unsigned(index), 0x0b) // call the import, end
+    return [...unsigned(body.length), ...body]
+  })
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector(types)),
+    ...section(1, vector(allTypes)),
     ...section(2, vector([tableImport, ...functionImports])),
+    ...(wrapped.length > 0 ? section(3, vector(wrapped.map((index) => unsigned(index)))) : []),
     ...section(9, vector(elements)),
+    ...(wrapped.length > 0 ? section(10, vector(bodies)) : []),
   ])
 }
 
-function functionType(signature: string): number[] {
+/** The wasm type of a signature; `int64As` replaces its int64 parameters (the result must not be one). */
+function functionType(signature: string, int64As?: 'd'): number[] {
   const match = SIGNATURE.exec(signature)
   const result = signature[0]
   const parameters = match ? match[2]! : signature.slice(1)
@@ -56,7 +90,9 @@ function functionType(signature: string): number[] {
     if (code === undefined) throw new TypeError(`Invalid letter "${letter}" in the wasm function signature "${signature}"`)
     return code
   }
-  return [0x60, ...vector([...parameters].map((letter) => [type(letter)])), ...(result === 'v' ? [0x00] : [0x01, type(result!)])]
+  if (int64As !== undefined && result === 'j') throw new TypeError(`int64AsNumber converts parameters only; "${signature}" returns an int64`)
+  const parameterTypes = [...parameters].map((letter) => [type(int64As !== undefined && letter === 'j' ? int64As : letter)])
+  return [0x60, ...vector(parameterTypes), ...(result === 'v' ? [0x00] : [0x01, type(result!)])]
 }
 
 const section = (id: number, content: number[]): number[] => [id, ...unsigned(content.length), ...content]

@@ -35,6 +35,19 @@ describe('trackRowChanges', () => {
     expect(db.trackRowChanges!()).toBe(tracker)
   })
 
+  it('reports rowids up to the safe integers exactly and marks a table with a rowid beyond them untracked', async () => {
+    const { db, tracker } = await open()
+    const largest = Number.MAX_SAFE_INTEGER
+    db.execute('INSERT INTO items (id, name) VALUES (?, ?), (?, ?)', [largest, 'largest', -largest, 'smallest'])
+    expect(summary(tracker.drain())).toEqual({ all: false, untracked: [], rowids: { items: [-largest, largest].sort() } })
+    for (const beyond of [2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 63n - 1n]) {
+      db.execute('INSERT INTO items (id, name) VALUES (?, ?)', [beyond, 'beyond'])
+      expect(summary(tracker.drain())).toEqual({ all: false, untracked: ['items'], rowids: {} })
+    }
+    db.execute("UPDATE notes SET body = 'z' WHERE key = 'a'")
+    expect(summary(tracker.drain())).toEqual({ all: false, untracked: [], rowids: { notes: [1] } })
+  })
+
   it('marks tables untracked when the update hook may miss rows', async () => {
     const { db, tracker } = await open()
     const untracked = (sql: string, bindValues: ReadonlyArray<string | number> = []) => {

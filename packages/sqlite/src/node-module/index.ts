@@ -37,9 +37,9 @@ export async function instantiateSqliteModule(): Promise<SqliteModule> {
     exports,
     heap8u,
     heap32: () => (ints.byteLength === 0 ? (ints = new Int32Array(memory.buffer)) : ints),
-    installFunction: (signature, fn) => {
+    installFunction: (signature, fn, options) => {
       const slot = freeSlots.pop()
-      return installFunctions(table, [{ signature, fn }], slot === undefined ? undefined : [slot])[0]!
+      return installFunctions(table, [{ signature, fn, int64AsNumber: options?.int64AsNumber === true }], slot === undefined ? undefined : [slot])[0]!
     },
     uninstallFunction: (pointer) => {
       // Dropping the function lets its closure be collected; the slot is reused by the next install.
