@@ -19,7 +19,7 @@ const root = join(here, '..', '..')
 const profileIdx = process.argv.indexOf('--profile')
 const profileDir = profileIdx >= 0 ? process.argv[profileIdx + 1] : undefined
 
-/** Each implementation runs each scenario this many times, in fresh pages, interleaved. */
+/** Each implementation runs each scenario this many times (or the scenario's `rounds`), in fresh pages, interleaved. */
 const ROUNDS = 2
 
 const run = (name) => async () => {
@@ -32,9 +32,10 @@ const run = (name) => async () => {
   return withBrowser(outDir, async ({ open }) => {
     const impls = ['react', 'react-sqlite', 'cairn', 'cairn-persisted']
     const runs = Object.fromEntries(impls.map((impl) => [impl, []]))
-    // ROUNDS rounds of: the floors, Cairn in memory, Cairn persisted, each in a fresh page; the
-    // ratio to plain React compares samples taken under the same machine load.
-    for (let round = 0; round < ROUNDS; round++) {
+    // Rounds of: the floors, Cairn in memory, Cairn persisted, each in a fresh page; the ratio to
+    // plain React compares samples taken under the same machine load.
+    const rounds = scenarios[name].rounds ?? ROUNDS
+    for (let round = 0; round < rounds; round++) {
       for (const impl of impls) {
         if (profileDir) mkdirSync(profileDir, { recursive: true })
         const profile = profileDir && round === 0 ? join(profileDir, `${name}-${impl}.cpuprofiles.json`) : undefined
@@ -60,7 +61,7 @@ const run = (name) => async () => {
         persistedP90Ms: persisted.p90Ms,
         persistedHeapMB: persisted.heapMB,
       },
-      info: { ...results, rounds: ROUNDS, reps: scenarios[name].reps, warmup: scenarios[name].warmup, loadavgBefore: loadBefore, loadavgAfter: machineLoad() },
+      info: { ...results, rounds, reps: scenarios[name].reps, warmup: scenarios[name].warmup, loadavgBefore: loadBefore, loadavgAfter: machineLoad() },
     }
   })
 }
