@@ -98,23 +98,27 @@ const setAssignments = (table: TableInfo, method: string, values: unknown): Assi
   return { columns, bindValues }
 }
 
+type MutableState = { -readonly [K in keyof BuilderState]: BuilderState[K] }
+
 /**
- * `state` with the fields of `patch` replaced (no patch sets a field to undefined). Spelled out
- * rather than spread: every state then has one shape, and a point query chains several builders.
+ * A copy of `state` for the next builder to change. Spelled out rather than spread: every state then
+ * has one shape, and a point query or a materializer's write chains several builders per call. The
+ * callers set their fields on the copy, which keeps every access to a state monomorphic (a generic
+ * `patch` object of a different shape per method made reading it megamorphic).
  */
-const patched = (state: BuilderState, patch: Partial<BuilderState>): BuilderState => ({
+const copyState = (state: BuilderState): MutableState => ({
   table: state.table,
-  kind: patch.kind ?? state.kind,
-  columns: patch.columns ?? state.columns,
-  pluck: patch.pluck ?? state.pluck,
-  where: patch.where ?? state.where,
-  orderBy: patch.orderBy ?? state.orderBy,
-  limit: patch.limit ?? state.limit,
-  offset: patch.offset ?? state.offset,
-  first: patch.first ?? state.first,
-  assignments: patch.assignments ?? state.assignments,
-  onConflict: patch.onConflict ?? state.onConflict,
-  returning: patch.returning ?? state.returning,
+  kind: state.kind,
+  columns: state.columns,
+  pluck: state.pluck,
+  where: state.where,
+  orderBy: state.orderBy,
+  limit: state.limit,
+  offset: state.offset,
+  first: state.first,
+  assignments: state.assignments,
+  onConflict: state.onConflict,
+  returning: state.returning,
 })
 
 /** A query builder. Use through the `QueryBuilder` type; instances come from tables. */
@@ -133,8 +137,9 @@ export class QueryBuilderImpl {
     return this._state.table.def
   }
 
-  private next(patch: Partial<BuilderState>): QueryBuilderImpl {
-    return new QueryBuilderImpl(patched(this._state, patch))
+  /** A copy of this builder's state, to change and hand to `new QueryBuilderImpl`. */
+  private nextState(): MutableState {
+    return copyState(this._state)
   }
 
   private fail(detail: string): never {
@@ -149,7 +154,10 @@ export class QueryBuilderImpl {
     if (!this.isRead() || this._state.columns !== undefined) this.fail('select() is only available once, on a read query.')
     if (columns.length === 0) this.fail('select() needs at least one column.')
     for (const name of columns) columnOf(this._state.table, name)
-    return this.next({ columns, pluck: columns.length === 1 })
+    const next = this.nextState()
+    next.columns = columns
+    next.pluck = columns.length === 1
+    return new QueryBuilderImpl(next)
   }
 
   where(...args: ReadonlyArray<unknown>): QueryBuilderImpl {
@@ -157,7 +165,9 @@ export class QueryBuilderImpl {
     const allowed = (kind === 'select' && first === undefined) || kind === 'count' || kind === 'update' || kind === 'delete'
     if (!allowed) this.fail(`where() is not available after ${kind === 'insert' ? 'insert()' : 'first()'}.`)
     const fragments = whereFragments(this._state.table, args)
-    return this.next({ where: this._state.where.length === 0 ? fragments : this._state.where.concat(fragments) })
+    const next = this.nextState()
+    next.where = next.where.length === 0 ? fragments : next.where.concat(fragments)
+    return new QueryBuilderImpl(next)
   }
 
   orderBy(columnOrSpecs: unknown, direction?: OrderDirection): QueryBuilderImpl {
@@ -172,22 +182,30 @@ export class QueryBuilderImpl {
       if (dir !== 'asc' && dir !== 'desc') this.fail(`orderBy direction must be 'asc' or 'desc', got ${describeValue(dir)}.`)
       return { column, direction: dir as OrderDirection }
     })
-    return this.next({ orderBy: [...this._state.orderBy, ...orderBy] })
+    const next = this.nextState()
+    next.orderBy = [...next.orderBy, ...orderBy]
+    return new QueryBuilderImpl(next)
   }
 
   limit(n: number): QueryBuilderImpl {
     if (!this.isRead()) this.fail('limit() is only available on read queries.')
-    return this.next({ limit: checkCount(this._state.table, 'limit', n) })
+    const next = this.nextState()
+    next.limit = checkCount(next.table, 'limit', n)
+    return new QueryBuilderImpl(next)
   }
 
   offset(n: number): QueryBuilderImpl {
     if (!this.isRead()) this.fail('offset() is only available on read queries.')
-    return this.next({ offset: checkCount(this._state.table, 'offset', n) })
+    const next = this.nextState()
+    next.offset = checkCount(next.table, 'offset', n)
+    return new QueryBuilderImpl(next)
   }
 
   count(): QueryBuilderImpl {
     if (!this.isRead() || this._state.columns !== undefined) this.fail('count() is only available on a read query without select().')
-    return this.next({ kind: 'count' })
+    const next = this.nextState()
+    next.kind = 'count'
+    return new QueryBuilderImpl(next)
   }
 
   first(options?: { behaviour?: string; fallback?: () => unknown }): QueryBuilderImpl {
@@ -200,22 +218,32 @@ export class QueryBuilderImpl {
     } else {
       this.fail(`first() takes { behaviour: 'undefined' | 'error' } or { fallback: () => value }, got ${describeValue(options)}.`)
     }
-    return this.next({ first })
+    const next = this.nextState()
+    next.first = first
+    return new QueryBuilderImpl(next)
   }
 
   insert(values: unknown): QueryBuilderImpl {
     if (!isPristine(this._state)) this.fail('insert() must be called on the table itself (e.g. tables.todos.insert({...})).')
-    return this.next({ kind: 'insert', assignments: insertAssignments(this._state.table, values) })
+    const next = this.nextState()
+    next.assignments = insertAssignments(next.table, values)
+    next.kind = 'insert'
+    return new QueryBuilderImpl(next)
   }
 
   update(values: unknown): QueryBuilderImpl {
     if (!isPristine(this._state)) this.fail('update() must be called on the table itself, then .where(...).')
-    return this.next({ kind: 'update', assignments: setAssignments(this._state.table, 'update', values) })
+    const next = this.nextState()
+    next.assignments = setAssignments(next.table, 'update', values)
+    next.kind = 'update'
+    return new QueryBuilderImpl(next)
   }
 
   delete(): QueryBuilderImpl {
     if (!isPristine(this._state)) this.fail('delete() must be called on the table itself, then .where(...).')
-    return this.next({ kind: 'delete' })
+    const next = this.nextState()
+    next.kind = 'delete'
+    return new QueryBuilderImpl(next)
   }
 
   onConflict(target: unknown, action: unknown, values?: unknown): QueryBuilderImpl {
@@ -228,7 +256,9 @@ export class QueryBuilderImpl {
       this.fail(`onConflict action must be 'ignore', 'replace' or 'update', got ${describeValue(action)}.`)
     }
     const assignments = action === 'update' ? setAssignments(table, "onConflict(..., 'update', values)", values) : undefined
-    return this.next({ onConflict: { target: columns, action, assignments } })
+    const next = this.nextState()
+    next.onConflict = { target: columns, action, assignments }
+    return new QueryBuilderImpl(next)
   }
 
   returning(...columns: ReadonlyArray<string>): QueryBuilderImpl {
@@ -238,7 +268,9 @@ export class QueryBuilderImpl {
     }
     if (columns.length === 0) this.fail('returning() needs at least one column.')
     for (const name of columns) columnOf(this._state.table, name)
-    return this.next({ returning: columns })
+    const next = this.nextState()
+    next.returning = columns
+    return new QueryBuilderImpl(next)
   }
 
   [CompileSymbol](): CompiledQuery {
