@@ -207,57 +207,78 @@ class PatchableQuery {
     }
     if (unchanged) return { ...previous, version }
 
-    // Positions are found in the previous entries, before anything moves.
-    const arrivingByRowid = new Map<number | bigint, Entry>()
-    for (let i = 0; i < arriving.length; i++) arrivingByRowid.set(arriving[i]!.rowid, arriving[i]!)
-    const replacedAt: number[] = []
-    const replacedBy: Entry[] = []
-    const removed = new Set<number>()
-    for (let i = 0; i < changedRowids.length; i++) {
-      const rowid = changedRowids[i]!
-      const before = byRowid.get(rowid)
-      if (before === undefined) continue
-      const index = previous.entries[before.position] === before ? before.position : lowerBound(previous.entries, before, compare)
-      const after = arrivingByRowid.get(rowid)
-      if (after !== undefined && compare(before, after) === 0) {
-        // Same place in the order: replaced where it stands.
-        replacedAt.push(index)
-        replacedBy.push(after)
-        arrivingByRowid.delete(rowid)
-      } else {
-        removed.add(index)
-        byRowid.delete(rowid)
+    let entries: Entry[]
+    let values: unknown[]
+    let inserted: Entry[]
+    if (leaving === 0) {
+      // Only new rows (an insert, an append): nothing to find or replace. The previous arrays are
+      // copied below before anything changes them in place.
+      inserted = arriving.sort(compare)
+      entries = previous.entries as Entry[]
+      values = previous.values as unknown[]
+    } else {
+      // Positions are found in the previous entries, before anything moves.
+      const arrivingByRowid = new Map<number | bigint, Entry>()
+      for (let i = 0; i < arriving.length; i++) arrivingByRowid.set(arriving[i]!.rowid, arriving[i]!)
+      const replacedAt: number[] = []
+      const replacedBy: Entry[] = []
+      const removed = new Set<number>()
+      for (let i = 0; i < changedRowids.length; i++) {
+        const rowid = changedRowids[i]!
+        const before = byRowid.get(rowid)
+        if (before === undefined) continue
+        const index = previous.entries[before.position] === before ? before.position : lowerBound(previous.entries, before, compare)
+        const after = arrivingByRowid.get(rowid)
+        if (after !== undefined && compare(before, after) === 0) {
+          // Same place in the order: replaced where it stands.
+          replacedAt.push(index)
+          replacedBy.push(after)
+          arrivingByRowid.delete(rowid)
+        } else {
+          removed.add(index)
+          byRowid.delete(rowid)
+        }
       }
-    }
-    let entries = previous.entries.slice()
-    let values = previous.values.slice()
-    for (let i = 0; i < replacedAt.length; i++) {
-      const index = replacedAt[i]!
-      const entry = replacedBy[i]!
-      entries[index] = entry
-      entry.position = index
-      values[index] = entry.value
-      byRowid.set(entry.rowid, entry)
-    }
-    if (removed.size > FEW_CHANGES) {
-      entries = entries.filter((_, index) => !removed.has(index))
-      values = values.filter((_, index) => !removed.has(index))
-    } else if (removed.size > 0) {
-      const descending = Array.from(removed).sort((a, b) => b - a)
-      for (let i = 0; i < descending.length; i++) {
-        entries.splice(descending[i]!, 1)
-        values.splice(descending[i]!, 1)
+      entries = previous.entries.slice()
+      values = previous.values.slice()
+      for (let i = 0; i < replacedAt.length; i++) {
+        const index = replacedAt[i]!
+        const entry = replacedBy[i]!
+        entries[index] = entry
+        entry.position = index
+        values[index] = entry.value
+        byRowid.set(entry.rowid, entry)
       }
+      if (removed.size > FEW_CHANGES) {
+        entries = entries.filter((_, index) => !removed.has(index))
+        values = values.filter((_, index) => !removed.has(index))
+      } else if (removed.size > 0) {
+        const descending = Array.from(removed).sort((a, b) => b - a)
+        for (let i = 0; i < descending.length; i++) {
+          entries.splice(descending[i]!, 1)
+          values.splice(descending[i]!, 1)
+        }
+      }
+      inserted = Array.from(arrivingByRowid.values()).sort(compare)
     }
-    const inserted = Array.from(arrivingByRowid.values()).sort(compare)
     for (let i = 0; i < inserted.length; i++) byRowid.set(inserted[i]!.rowid, inserted[i]!)
     if (inserted.length <= FEW_CHANGES) {
+      if (entries === previous.entries) {
+        entries = entries.slice()
+        values = values.slice()
+      }
       for (let i = 0; i < inserted.length; i++) {
         const entry = inserted[i]!
         const index = lowerBound(entries, entry, compare)
         entries.splice(index, 0, entry)
         values.splice(index, 0, entry.value)
       }
+    } else if (entries.length === 0 || compare(inserted[0]!, entries[entries.length - 1]!) > 0) {
+      // All after the last row (an append): no merge, and no new array of the values before.
+      const added = new Array<unknown>(inserted.length)
+      for (let i = 0; i < inserted.length; i++) added[i] = inserted[i]!.value
+      entries = entries.concat(inserted)
+      values = values.concat(added)
     } else {
       entries = mergeSorted(entries, inserted, compare)
       values = entries.map((entry) => entry.value)
@@ -301,8 +322,24 @@ class PatchableQuery {
     return { rowid: this.rowidOf(row), keys, value, position: -1 }
   }
 
-  /** The rows among `all` that match the query now, in chunks of bound rowids. */
+  /** The rows among `all` that match the query now: one range when the rowids are consecutive, else in chunks of bound rowids. */
   private selectRowids(all: readonly number[]): SqliteRow[] {
+    if (all.length > 1) {
+      // Rows appended or written in one run of rowids (a bulk insert): one range instead of a
+      // bound value per rowid.
+      let min = all[0]!
+      let max = min
+      for (let i = 1; i < all.length; i++) {
+        const rowid = all[i]!
+        if (rowid < min) min = rowid
+        else if (rowid > max) max = rowid
+      }
+      if (max - min + 1 === all.length) {
+        const bindValues: Array<IncrementalRead['bindValues'][number]> = this.read.whereBindValues.slice()
+        bindValues.push(min, max)
+        return this.select(this.read.patchRangeStatement, bindValues)
+      }
+    }
     const rows: SqliteRow[] = []
     for (let start = 0; start < all.length; start += MAX_PATCH_ROWIDS) {
       const end = Math.min(all.length, start + MAX_PATCH_ROWIDS)

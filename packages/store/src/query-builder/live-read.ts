@@ -55,6 +55,8 @@ export interface IncrementalRead {
    * rowids, a statement taking `rowids` of them (at least `size`; pad with null, which matches no row).
    */
   patchStatement(size: number): { readonly sql: string; readonly rowids: number }
+  /** `sql` restricted to the rowids from one bound value to another (`rowid BETWEEN ? AND ?`), bound after `whereBindValues`. */
+  readonly patchRangeStatement: string
   readonly whereBindValues: ReadonlyArray<CompiledBindValue>
   /** Per ORDER BY term: 1 ascending, -1 descending. The rowid, ascending, breaks ties. */
   readonly directions: ReadonlyArray<1 | -1>
@@ -122,6 +124,7 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
       sql: head + appendWhere(state, []),
       bindValues: compiled.bindValues,
       patchStatement: patchStatements(state, rowid, head),
+      patchRangeStatement: head + patchConditions(state) + `${rowid} BETWEEN ? AND ?`,
       whereBindValues: compiled.bindValues,
       directions: [],
       limit: undefined,
@@ -142,6 +145,7 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
     // The window's values are bound last, after the conditions', as in the builder's SQL.
     bindValues: compiled.bindValues,
     patchStatement: patchStatements(state, rowid, head),
+    patchRangeStatement: head + patchConditions(state) + `${rowid} BETWEEN ? AND ?`,
     whereBindValues: compiled.bindValues.slice(0, compiled.bindValues.length - boundWindowValues(state, limit)),
     directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)),
     limit,
@@ -207,9 +211,13 @@ const rowidName = (table: TableInfo): string | undefined =>
     return ['rowid', '_rowid_', 'oid'].find((name) => !names.has(name)) ?? null
   }) ?? undefined
 
+/** ` WHERE (<the query's conditions>) AND ` (or ` WHERE `), for a condition on rowids to follow. */
+const patchConditions = (state: BuilderState): string =>
+  state.where.length === 0 ? ' WHERE ' : ` WHERE (${state.where.map((fragment) => fragment.sql).join(' AND ')}) AND `
+
 /** Patch statements for `head`: the query's conditions and `rowid IN (?, …)` for up to `size` rowids. */
 const patchStatements = (state: BuilderState, rowid: string, head: string): IncrementalRead['patchStatement'] => {
-  const conditions = state.where.length === 0 ? ' WHERE ' : ` WHERE (${state.where.map((fragment) => fragment.sql).join(' AND ')}) AND `
+  const conditions = patchConditions(state)
   const bySize = new Map<number, { readonly sql: string; readonly rowids: number }>()
   return (size) => {
     const rowids = PATCH_SIZES.find((candidate) => candidate >= size) ?? MAX_PATCH_ROWIDS

@@ -399,6 +399,25 @@ describe('the fast path', () => {
     expect(seen).toEqual([[expect.objectContaining({ id: 3 })], expect.objectContaining({ id: 3 })])
   })
 
+  it('a commit that changes a run of consecutive rowids patches from one range read, rows leaving and entering the WHERE included', async () => {
+    const store = await withTodos(300)
+    const query = tables.items.select('id', 'tag').where({ tag: 'x' }).orderBy('id', 'desc')
+    const results: Array<ReadonlyArray<{ id: number; tag: string }>> = []
+    store.subscribe(query, (rows) => results.push(rows))
+    const { fullRuns, patches } = incrementalRefreshStats
+    // Rows 101–200: a third leave the WHERE, a third are deleted, the rest change in place; then 301–340 arrive.
+    const ops = Array.from({ length: 100 }, (_, i) => {
+      const id = 101 + i
+      return i % 3 === 0 ? { kind: 'update', id, set: { tag: 'y' } } : i % 3 === 1 ? { kind: 'delete', id } : { kind: 'update', id, set: { name: 'renamed' } }
+    })
+    store.commit(events.applied({ ops: JSON.stringify(ops) }))
+    store.commit(events.applied({ ops: JSON.stringify([{ kind: 'bulkInsert', from: 301, count: 40, step: 1 }]) }))
+    expect(incrementalRefreshStats.patches - patches).toBe(2)
+    expect(incrementalRefreshStats.fullRuns - fullRuns).toBe(0)
+    expect(results.at(-1)).toEqual(store.query(query))
+    expect(results.at(-1)).toHaveLength(200 + 33 + 10)
+  })
+
   it('appending as many rows as a list shows patches it; changing more rows than it shows re-runs it', async () => {
     const store = await withTodos(500)
     const results: Array<ReadonlyArray<number>> = []
