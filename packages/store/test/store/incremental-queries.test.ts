@@ -402,7 +402,7 @@ describe('the fast path', () => {
   it('a commit that changes a run of consecutive rowids patches from one range read, rows leaving and entering the WHERE included', async () => {
     const store = await withTodos(300)
     const query = tables.items.select('id', 'tag').where({ tag: 'x' }).orderBy('id', 'desc')
-    const results: Array<ReadonlyArray<{ id: number; tag: string }>> = []
+    const results: Array<ReadonlyArray<{ id: number; tag: string | null }>> = []
     store.subscribe(query, (rows) => results.push(rows))
     const { fullRuns, patches } = incrementalRefreshStats
     // Rows 101–200: a third leave the WHERE, a third are deleted, the rest change in place; then 301–340 arrive.
