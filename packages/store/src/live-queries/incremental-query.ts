@@ -377,7 +377,6 @@ class PatchableQuery {
   }
 }
 
-
 /** The query's order: its ORDER BY terms on raw values, then the rowid. */
 const compareEntries =
   (directions: ReadonlyArray<1 | -1>) =>

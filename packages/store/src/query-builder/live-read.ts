@@ -123,8 +123,7 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
       keyColumns: [],
       sql: head + appendWhere(state, []),
       bindValues: compiled.bindValues,
-      patchStatement: patchStatements(state, rowid, head),
-      patchRangeStatement: head + patchConditions(state) + `${rowid} BETWEEN ? AND ?`,
+      ...patchReads(state, rowid, head),
       whereBindValues: compiled.bindValues,
       directions: [],
       limit: undefined,
@@ -144,8 +143,7 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
     sql: storeRead(builder).sql,
     // The window's values are bound last, after the conditions', as in the builder's SQL.
     bindValues: compiled.bindValues,
-    patchStatement: patchStatements(state, rowid, head),
-    patchRangeStatement: head + patchConditions(state) + `${rowid} BETWEEN ? AND ?`,
+    ...patchReads(state, rowid, head),
     whereBindValues: compiled.bindValues.slice(0, compiled.bindValues.length - boundWindowValues(state, limit)),
     directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)),
     limit,
@@ -211,15 +209,14 @@ const rowidName = (table: TableInfo): string | undefined =>
     return ['rowid', '_rowid_', 'oid'].find((name) => !names.has(name)) ?? null
   }) ?? undefined
 
-/** ` WHERE (<the query's conditions>) AND ` (or ` WHERE `), for a condition on rowids to follow. */
-const patchConditions = (state: BuilderState): string =>
-  state.where.length === 0 ? ' WHERE ' : ` WHERE (${state.where.map((fragment) => fragment.sql).join(' AND ')}) AND `
-
-/** Patch statements for `head`: the query's conditions and `rowid IN (?, …)` for up to `size` rowids. */
-const patchStatements = (state: BuilderState, rowid: string, head: string): IncrementalRead['patchStatement'] => {
-  const conditions = patchConditions(state)
+/**
+ * The patch reads of `head`: the query's conditions and `rowid IN (?, …)` for up to `size` rowids, or
+ * `rowid BETWEEN ? AND ?` for a run of them.
+ */
+const patchReads = (state: BuilderState, rowid: string, head: string): Pick<IncrementalRead, 'patchStatement' | 'patchRangeStatement'> => {
+  const conditions = state.where.length === 0 ? ' WHERE ' : ` WHERE (${state.where.map((fragment) => fragment.sql).join(' AND ')}) AND `
   const bySize = new Map<number, { readonly sql: string; readonly rowids: number }>()
-  return (size) => {
+  const patchStatement = (size: number): { readonly sql: string; readonly rowids: number } => {
     const rowids = PATCH_SIZES.find((candidate) => candidate >= size) ?? MAX_PATCH_ROWIDS
     let statement = bySize.get(rowids)
     if (statement === undefined) {
@@ -228,5 +225,6 @@ const patchStatements = (state: BuilderState, rowid: string, head: string): Incr
     }
     return statement
   }
+  return { patchStatement, patchRangeStatement: `${head}${conditions}${rowid} BETWEEN ? AND ?` }
 }
 
