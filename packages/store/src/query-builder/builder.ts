@@ -137,11 +137,6 @@ export class QueryBuilderImpl {
     return this._state.table.def
   }
 
-  /** A copy of this builder's state, to change and hand to `new QueryBuilderImpl`. */
-  private nextState(): MutableState {
-    return copyState(this._state)
-  }
-
   private fail(detail: string): never {
     throw new QueryBuilderError(this._state.table.name, detail)
   }
@@ -154,7 +149,7 @@ export class QueryBuilderImpl {
     if (!this.isRead() || this._state.columns !== undefined) this.fail('select() is only available once, on a read query.')
     if (columns.length === 0) this.fail('select() needs at least one column.')
     for (const name of columns) columnOf(this._state.table, name)
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.columns = columns
     next.pluck = columns.length === 1
     return new QueryBuilderImpl(next)
@@ -165,7 +160,7 @@ export class QueryBuilderImpl {
     const allowed = (kind === 'select' && first === undefined) || kind === 'count' || kind === 'update' || kind === 'delete'
     if (!allowed) this.fail(`where() is not available after ${kind === 'insert' ? 'insert()' : 'first()'}.`)
     const fragments = whereFragments(this._state.table, args)
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.where = next.where.length === 0 ? fragments : next.where.concat(fragments)
     return new QueryBuilderImpl(next)
   }
@@ -182,28 +177,28 @@ export class QueryBuilderImpl {
       if (dir !== 'asc' && dir !== 'desc') this.fail(`orderBy direction must be 'asc' or 'desc', got ${describeValue(dir)}.`)
       return { column, direction: dir as OrderDirection }
     })
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.orderBy = [...next.orderBy, ...orderBy]
     return new QueryBuilderImpl(next)
   }
 
   limit(n: number): QueryBuilderImpl {
     if (!this.isRead()) this.fail('limit() is only available on read queries.')
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.limit = checkCount(next.table, 'limit', n)
     return new QueryBuilderImpl(next)
   }
 
   offset(n: number): QueryBuilderImpl {
     if (!this.isRead()) this.fail('offset() is only available on read queries.')
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.offset = checkCount(next.table, 'offset', n)
     return new QueryBuilderImpl(next)
   }
 
   count(): QueryBuilderImpl {
     if (!this.isRead() || this._state.columns !== undefined) this.fail('count() is only available on a read query without select().')
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.kind = 'count'
     return new QueryBuilderImpl(next)
   }
@@ -218,14 +213,14 @@ export class QueryBuilderImpl {
     } else {
       this.fail(`first() takes { behaviour: 'undefined' | 'error' } or { fallback: () => value }, got ${describeValue(options)}.`)
     }
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.first = first
     return new QueryBuilderImpl(next)
   }
 
   insert(values: unknown): QueryBuilderImpl {
     if (!isPristine(this._state)) this.fail('insert() must be called on the table itself (e.g. tables.todos.insert({...})).')
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.assignments = insertAssignments(next.table, values)
     next.kind = 'insert'
     return new QueryBuilderImpl(next)
@@ -233,7 +228,7 @@ export class QueryBuilderImpl {
 
   update(values: unknown): QueryBuilderImpl {
     if (!isPristine(this._state)) this.fail('update() must be called on the table itself, then .where(...).')
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.assignments = setAssignments(next.table, 'update', values)
     next.kind = 'update'
     return new QueryBuilderImpl(next)
@@ -241,7 +236,7 @@ export class QueryBuilderImpl {
 
   delete(): QueryBuilderImpl {
     if (!isPristine(this._state)) this.fail('delete() must be called on the table itself, then .where(...).')
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.kind = 'delete'
     return new QueryBuilderImpl(next)
   }
@@ -256,7 +251,7 @@ export class QueryBuilderImpl {
       this.fail(`onConflict action must be 'ignore', 'replace' or 'update', got ${describeValue(action)}.`)
     }
     const assignments = action === 'update' ? setAssignments(table, "onConflict(..., 'update', values)", values) : undefined
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.onConflict = { target: columns, action, assignments }
     return new QueryBuilderImpl(next)
   }
@@ -268,7 +263,7 @@ export class QueryBuilderImpl {
     }
     if (columns.length === 0) this.fail('returning() needs at least one column.')
     for (const name of columns) columnOf(this._state.table, name)
-    const next = this.nextState()
+    const next = copyState(this._state)
     next.returning = columns
     return new QueryBuilderImpl(next)
   }

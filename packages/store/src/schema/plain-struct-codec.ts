@@ -57,10 +57,10 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
     const record = value as Record<string, unknown>
     const result: Record<string, unknown> = {}
     for (let index = 0; index < fields.length; index++) {
-      const { name } = fields[index]!
-      const field = record[name]
-      if (!fields[index]!.accepts(field) || !Object.hasOwn(record, name)) return undefined
-      result[name] = field
+      const field = fields[index]!
+      const value = record[field.name]
+      if (!field.accepts(value) || !Object.hasOwn(record, field.name)) return undefined
+      result[field.name] = value
     }
     return result
   }
