@@ -1,11 +1,11 @@
 import type { FileVfs } from './file-vfs.js'
+import { isNode } from './platform.js'
 import { createRuntime, type SqliteRuntime } from './runtime.js'
 import { moduleFromGlue, type SqliteModule } from './sqlite-module.js'
 import { WasmSqliteDbFactory } from './wasm-sqlite-db.js'
 
 let loading: Promise<WasmSqliteDbFactory> | undefined
 
-const isNode = (): boolean => globalThis.process?.versions?.node !== undefined
 
 /**
  * Loads and initialises the SQLite wasm module (done once per process: later calls return the same

@@ -1,6 +1,7 @@
 import { SQLITE_NOMEM } from './constants.js'
 import type { RawApi } from './raw-api.js'
 import type { SqliteModule } from './sqlite-module.js'
+import { isNode } from './platform.js'
 import { SqliteError } from './sqlite-error.js'
 
 const encoder = new TextEncoder()
@@ -11,8 +12,7 @@ const encoder = new TextEncoder()
  * inside an app, ~2.5 µs (the React bench's update of 100 rows spends 0.2 ms less reading its
  * labels by hand), so the loop wins up to ~100 characters and more.
  */
-const HAND_COPIED: { readonly encode: number; readonly decode: number } =
-  globalThis.process?.versions?.node !== undefined ? { encode: 64, decode: 24 } : { encode: 128, decode: 128 }
+const HAND_COPIED: { readonly encode: number; readonly decode: number } = isNode() ? { encode: 64, decode: 24 } : { encode: 128, decode: 128 }
 // ignoreBOM keeps a leading U+FEFF that is part of a stored value instead of stripping it.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 
