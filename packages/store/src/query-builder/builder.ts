@@ -124,12 +124,15 @@ const copyState = (state: BuilderState): MutableState => ({
 /** A query builder. Use through the `QueryBuilder` type; instances come from tables. */
 export class QueryBuilderImpl {
   declare readonly [QueryBuilderTypeId]: typeof QueryBuilderTypeId
+  // Declared only and set in the constructor: emitted as class fields, they would make every
+  // construction run V8's field initializer, and a materializer builds two builders per event.
   /** @internal */
-  readonly _state: BuilderState
-  #compiled: CompiledQuery | undefined
+  declare readonly _state: BuilderState
+  declare private _compiled: CompiledQuery | undefined
 
   constructor(state: BuilderState) {
     this._state = state
+    this._compiled = undefined
   }
 
   /** The definition of the table this query reads or writes. */
@@ -269,7 +272,7 @@ export class QueryBuilderImpl {
   }
 
   [CompileSymbol](): CompiledQuery {
-    return (this.#compiled ??= compileState(this._state))
+    return (this._compiled ??= compileState(this._state))
   }
 
   /** The SQL and its bind values, for debugging. */
