@@ -206,6 +206,10 @@ class PatchableQuery {
       unchanged = before !== undefined && before.value === entry.value && compare(before, entry) === 0
     }
     if (unchanged) return { ...previous, version }
+    if (arriving.length === leaving) {
+      const replaced = this.replaceInPlace(previous, arriving, version)
+      if (replaced !== undefined) return replaced
+    }
 
     let entries: Entry[]
     let values: unknown[]
@@ -293,6 +297,32 @@ class PatchableQuery {
       byRowid.delete(entries.pop()!.rowid)
       values.pop()
     }
+    return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
+  }
+
+  /**
+   * The common update: every changed row was shown, still is, and keeps its place in the order
+   * (its sort keys did not change), so each is replaced where it stands; undefined otherwise
+   * (nothing changed then). One pass, without the general path's maps of arrivals and removals.
+   */
+  private replaceInPlace(previous: RowsSnapshot, arriving: readonly Entry[], version: number): RowsSnapshot | undefined {
+    const { byRowid, entries: before } = previous
+    const compare = this.compare
+    let entries: Entry[] | undefined
+    let values: unknown[] | undefined
+    for (let i = 0; i < arriving.length; i++) {
+      const entry = arriving[i]!
+      const old = byRowid.get(entry.rowid)
+      if (old === undefined || compare(old, entry) !== 0) return undefined
+      const index = before[old.position] === old ? old.position : lowerBound(before, old, compare)
+      entries ??= before.slice()
+      values ??= previous.values.slice()
+      entries[index] = entry
+      values[index] = entry.value
+      entry.position = index
+    }
+    if (entries === undefined || values === undefined) return undefined
+    for (let i = 0; i < arriving.length; i++) byRowid.set(arriving[i]!.rowid, arriving[i]!)
     return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
   }
 
