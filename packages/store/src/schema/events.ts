@@ -5,7 +5,7 @@
 import * as EffectSchema from 'effect/Schema'
 import { EventDecodeError, EventEncodeError, InvalidEventArgsError, requireOptions, SchemaError } from './errors.js'
 import { issuesOf } from './issues.js'
-import { plainCodecOf } from './plain-struct-codec.js'
+import { plainStructCodec, type PlainStructCodec } from './plain-struct-codec.js'
 
 /** A schema usable for event arguments: synchronous, no services needed to decode or encode. */
 export type EventArgsSchema<T = any, E = any> = EffectSchema.Codec<T, E, never, never>
@@ -44,18 +44,47 @@ export type AnyEventDef = EventDef<string, any, any, boolean>
 /** The argument type of an event definition. */
 export type EventArgs<D extends AnyEventDef> = D extends EventDef<any, infer T, any, any> ? T : never
 
-/** Compiled codecs of a definition, built once on first use and kept off the public surface. */
-interface EventCodecs {
-  readonly encode: (args: unknown) => unknown
-  readonly decode: (encoded: unknown) => unknown
-  /** `decode(JSON.parse(json))` in one step, where the arguments allow it; `undefined` otherwise. */
-  readonly decodeJson: (json: string) => unknown
+const internalsKey: unique symbol = Symbol.for('cairn/EventDef/internals')
+
+/**
+ * What the store needs of a definition, kept off the public surface. One class for every
+ * definition: committing reads it for each event whatever its type, and codecs as closures per
+ * definition would make those calls megamorphic (in V8, a deoptimization whenever an event type is
+ * committed for the first time).
+ */
+class EventDefInternals {
+  readonly name: string
+  readonly schema: EventArgsSchema
+  /** The plain-struct shortcut (see plain-struct-codec.ts); null when the schema has none; undefined until looked for. */
+  plain: PlainStructCodec | null | undefined
+  /** Effect's JSON codec, compiled on first use: it turns Dates, bigints, Uint8Arrays... into JSON values and back. */
+  json: { readonly encode: (args: unknown) => unknown; readonly decode: (encoded: unknown) => unknown } | undefined
+  /** Effect's type guard and its error-collecting decoder, for arguments the shortcut does not accept. */
+  readonly isValid: (args: unknown) => boolean
+  readonly explain: (args: unknown, options: { readonly errors: 'all' }) => unknown
+
+  constructor(name: string, schema: EventArgsSchema) {
+    this.name = name
+    this.schema = schema
+    this.plain = undefined
+    this.json = undefined
+    // Compiled once per definition: `is` is the fast path on commit (~0.3 µs for a small struct);
+    // the slower error-collecting decoder only runs when validation fails, to explain why.
+    this.isValid = EffectSchema.is(schema)
+    this.explain = EffectSchema.decodeUnknownSync(EffectSchema.toType(schema))
+  }
 }
 
-const codecsKey: unique symbol = Symbol.for('cairn/EventDef/codecs')
+/** The plain-struct shortcut of a definition, looked for on first use (defining an event costs nothing until then). */
+const plainOf = (internals: EventDefInternals): PlainStructCodec | null =>
+  internals.plain === undefined ? (internals.plain = plainStructCodec(internals.schema) ?? null) : internals.plain
 
-interface EventDefInternals {
-  [codecsKey]: () => EventCodecs
+const jsonCodecOf = (internals: EventDefInternals): NonNullable<EventDefInternals['json']> => {
+  if (internals.json === undefined) {
+    const json = EffectSchema.toCodecJson(internals.schema)
+    internals.json = { encode: EffectSchema.encodeUnknownSync(json), decode: EffectSchema.decodeUnknownSync(json) }
+  }
+  return internals.json
 }
 
 const makeEventDef = <const TName extends string, S extends EventArgsSchema, TClientOnly extends boolean>(
@@ -69,50 +98,18 @@ const makeEventDef = <const TName extends string, S extends EventArgsSchema, TCl
   if (!EffectSchema.isSchema(schema)) {
     throw new SchemaError(`Event "${name}" needs a \`schema\` (an Effect Schema, e.g. Schema.Struct({ id: Schema.String })).`)
   }
-  // Compiled once per definition: `is` is the fast path on commit (~0.3 µs for a small struct);
-  // the slower error-collecting decoder only runs when validation fails, to explain why.
-  const isValid = EffectSchema.is(schema)
-  const explain = EffectSchema.decodeUnknownSync(EffectSchema.toType(schema))
-  // Plain structs are checked field by field first: a few times faster than `is`, which stays the
-  // judge of everything the shortcut does not accept (e.g. NaN, inherited fields).
-  const plainOf = plainCodecOf(schema)
-  let codecs: EventCodecs | undefined
-  const getCodecs = (): EventCodecs => {
-    if (codecs === undefined) {
-      // The JSON codec turns Dates, bigints, Uint8Arrays... into JSON values and back.
-      const json = EffectSchema.toCodecJson(schema)
-      const encode = EffectSchema.encodeUnknownSync(json)
-      const decode = EffectSchema.decodeUnknownSync(json)
-      const plain = plainOf()
-      codecs =
-        plain === null
-          ? { encode, decode, decodeJson: () => undefined }
-          : {
-              encode: (args) => plain.copy(args) ?? encode(args),
-              decode: (encoded) => plain.copy(encoded) ?? decode(encoded),
-              decodeJson: plain.parse,
-            }
-    }
-    return codecs
-  }
-
+  const internals = new EventDefInternals(name, schema)
   const def = (args: S['Type']): EventPayload<TName, S['Type']> => {
-    if (plainOf()?.matches(args) !== true && !isValid(args)) {
-      try {
-        explain(args, { errors: 'all' })
-      } catch (error) {
-        throw new InvalidEventArgsError(name, issuesOf(error, args), { cause: error })
-      }
-      // `is` and the decoder disagreeing would be an Effect bug; still refuse the arguments.
-      throw new InvalidEventArgsError(name, [{ path: [], message: 'does not match the schema' }])
-    }
+    // Plain structs are checked field by field first: a few times faster than `is`, which stays the
+    // judge of everything the shortcut does not accept (e.g. NaN, inherited fields).
+    if (plainOf(internals)?.matches(args) !== true && !internals.isValid(args)) throw invalidArgs(internals, args)
     return { name, args }
   }
   // `name` is a read-only own property of functions; redefine it to be the event name.
   Object.defineProperty(def, 'name', { value: name, enumerable: true })
   Object.defineProperty(def, 'schema', { value: schema, enumerable: true })
   Object.defineProperty(def, 'options', { value: Object.freeze({ clientOnly }), enumerable: true })
-  Object.defineProperty(def, codecsKey, { value: getCodecs })
+  Object.defineProperty(def, internalsKey, { value: internals })
   return def as unknown as EventDef<TName, S['Type'], S['Encoded'], TClientOnly>
 }
 
@@ -144,12 +141,23 @@ export const Events = {
 
 /** Whether `value` is an event definition made by `Events.synced` / `Events.clientOnly`. */
 export const isEventDef = (value: unknown): value is AnyEventDef =>
-  typeof value === 'function' && codecsKey in value
+  typeof value === 'function' && internalsKey in value
 
-const codecsOf = (def: AnyEventDef): EventCodecs => {
-  const get = (def as unknown as Partial<EventDefInternals>)[codecsKey]
-  if (get === undefined) throw new SchemaError(`"${String(def?.name)}" is not an event definition made by Events.synced/clientOnly.`)
-  return get()
+const internalsOf = (def: AnyEventDef): EventDefInternals => {
+  const internals = (def as unknown as { [internalsKey]?: EventDefInternals })[internalsKey]
+  if (internals === undefined) throw new SchemaError(`"${String(def?.name)}" is not an event definition made by Events.synced/clientOnly.`)
+  return internals
+}
+
+/** Why `args` are invalid, from Effect's error-collecting decoder. */
+const invalidArgs = (internals: EventDefInternals, args: unknown): InvalidEventArgsError => {
+  try {
+    internals.explain(args, { errors: 'all' })
+  } catch (error) {
+    return new InvalidEventArgsError(internals.name, issuesOf(error, args), { cause: error })
+  }
+  // `is` and the decoder disagreeing would be an Effect bug; still refuse the arguments.
+  return new InvalidEventArgsError(internals.name, [{ path: [], message: 'does not match the schema' }])
 }
 
 /**
@@ -158,10 +166,12 @@ const codecsOf = (def: AnyEventDef): EventCodecs => {
  * Internal: the store calls it on commit.
  */
 export const encodeEventArgs = (def: AnyEventDef, args: unknown): unknown => {
+  const internals = internalsOf(def)
+  const copied = plainOf(internals)?.copy(args)
+  if (copied !== undefined) return copied
   try {
-    return codecsOf(def).encode(args)
+    return jsonCodecOf(internals).encode(args)
   } catch (error) {
-    if (error instanceof SchemaError) throw error
     throw new EventEncodeError(def.name, issuesOf(error, args), { cause: error })
   }
 }
@@ -171,10 +181,12 @@ export const encodeEventArgs = (def: AnyEventDef, args: unknown): unknown => {
  * naming the event when they do not match. Internal: the eventlog and sync use it.
  */
 export const decodeEventArgs = (def: AnyEventDef, encoded: unknown): unknown => {
+  const internals = internalsOf(def)
+  const copied = plainOf(internals)?.copy(encoded)
+  if (copied !== undefined) return copied
   try {
-    return codecsOf(def).decode(encoded)
+    return jsonCodecOf(internals).decode(encoded)
   } catch (error) {
-    if (error instanceof SchemaError) throw error
     throw new EventDecodeError(def.name, issuesOf(error, encoded), { cause: error })
   }
 }
@@ -184,7 +196,7 @@ export const decodeEventArgs = (def: AnyEventDef, encoded: unknown): unknown => 
  * faster for plain structs. Text that is not JSON is an `EventDecodeError` too. Internal: replays use it.
  */
 export const decodeEventArgsJson = (def: AnyEventDef, json: string): unknown => {
-  const decoded = codecsOf(def).decodeJson(json)
+  const decoded = plainOf(internalsOf(def))?.parse(json)
   if (decoded !== undefined) return decoded
   let parsed: unknown
   try {

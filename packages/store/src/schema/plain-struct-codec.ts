@@ -11,16 +11,57 @@ import type * as SchemaAST from 'effect/SchemaAST'
 /** The shortcut: each answers `undefined` when it does not apply to a value (use the full codec then). */
 export interface PlainStructCodec {
   /** Encodes or decodes a value (both are the same copy of the known fields). */
-  readonly copy: (value: unknown) => Record<string, unknown> | undefined
+  copy(value: unknown): Record<string, unknown> | undefined
   /** Decodes stored JSON text: the same as `copy(JSON.parse(json))`, without building the parsed object. */
-  readonly parse: (json: string) => Record<string, unknown> | undefined
+  parse(json: string): Record<string, unknown> | undefined
   /** Whether `copy` would answer for `value`; such a value also passes the schema's type guard. */
-  readonly matches: (value: unknown) => boolean
+  matches(value: unknown): boolean
 }
 
-interface Field {
+/** What a field accepts: a type, one literal, or any of several of these. */
+const STRING = 0
+const FINITE_NUMBER = 1
+const BOOLEAN = 2
+const NULL = 3
+const LITERAL = 4
+const ANY_OF = 5
+type Accepts = typeof STRING | typeof FINITE_NUMBER | typeof BOOLEAN | typeof NULL | typeof LITERAL | typeof ANY_OF
+
+/**
+ * A field's check as data, one shape for every field: the commit path checks the fields of every
+ * event type in the same functions, which a check per field as a function of its own would make
+ * megamorphic calls (and, in V8, a deoptimization whenever a new event type comes along).
+ */
+interface Acceptor {
+  readonly accepts: Accepts
+  /** The literal of `LITERAL`. */
+  readonly literal: unknown
+  /** The members of `ANY_OF`. */
+  readonly members: readonly Acceptor[]
+}
+
+interface Field extends Acceptor {
   readonly name: string
-  readonly accepts: (value: unknown) => boolean
+}
+
+const accepts = (acceptor: Acceptor, value: unknown): boolean => {
+  switch (acceptor.accepts) {
+    case STRING:
+      return typeof value === 'string'
+    case FINITE_NUMBER:
+      return typeof value === 'number' && Number.isFinite(value)
+    case BOOLEAN:
+      return typeof value === 'boolean'
+    case NULL:
+      return value === null
+    case LITERAL:
+      return value === acceptor.literal
+    case ANY_OF: {
+      const members = acceptor.members
+      for (let index = 0; index < members.length; index++) if (accepts(members[index]!, value)) return true
+      return false
+    }
+  }
 }
 
 /**
@@ -37,42 +78,81 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
     // A context marks optional or mutable keys and defaults: left to Effect.
     // `result[name] = …` would set the prototype for this one name.
     if (typeof property.name !== 'string' || property.name === '__proto__' || !isPlain(property.type) || property.type.context !== undefined) return undefined
-    const accepts = acceptor(property.type)
-    if (accepts === undefined) return undefined
-    fields.push({ name: property.name, accepts })
+    const acceptor = acceptorOf(property.type)
+    if (acceptor === undefined) return undefined
+    fields.push({ name: property.name, accepts: acceptor.accepts, literal: acceptor.literal, members: acceptor.members })
   }
-  // Indexed loops without destructuring in what runs per commit: until V8 optimizes these functions,
-  // for-of allocates an iterator result per field and destructuring reads each field object again.
-  const matches = (value: unknown): boolean => {
+  return new PlainStruct(fields)
+}
+
+/**
+ * One class for every plain struct, its fields as data: `copy` and `matches` are then the same
+ * functions whatever the event type (see Acceptor). Indexed loops without destructuring: until V8
+ * optimizes these methods, for-of allocates an iterator result per field and destructuring reads
+ * each field object again.
+ */
+class PlainStruct implements PlainStructCodec {
+  readonly #fields: readonly Field[]
+
+  constructor(fields: readonly Field[]) {
+    this.#fields = fields
+  }
+
+  matches(value: unknown): boolean {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
     const record = value as Record<string, unknown>
+    const fields = this.#fields
     for (let index = 0; index < fields.length; index++) {
       const field = fields[index]!
-      if (!field.accepts(record[field.name]) || !Object.hasOwn(record, field.name)) return false
+      if (!accepts(field, record[field.name]) || !Object.hasOwn(record, field.name)) return false
     }
     return true
   }
-  const copy = (value: unknown): Record<string, unknown> | undefined => {
+
+  copy(value: unknown): Record<string, unknown> | undefined {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
     const record = value as Record<string, unknown>
+    const fields = this.#fields
     const result: Record<string, unknown> = {}
     for (let index = 0; index < fields.length; index++) {
       const field = fields[index]!
-      const value = record[field.name]
-      if (!field.accepts(value) || !Object.hasOwn(record, field.name)) return undefined
-      result[field.name] = value
+      const fieldValue = record[field.name]
+      if (!accepts(field, fieldValue) || !Object.hasOwn(record, field.name)) return undefined
+      result[field.name] = fieldValue
     }
     return result
   }
+
+  parse(json: string): Record<string, unknown> | undefined {
+    if (!isFlatCandidate(json)) return undefined
+    const inOrder = this.#parseInOrder(json)
+    if (inOrder !== undefined) return inOrder
+    const members = parseFlatObject(json)
+    if (members === undefined) return undefined
+    const result: Record<string, unknown> = {}
+    const fields = this.#fields
+    for (let index = 0; index < fields.length; index++) {
+      const field = fields[index]!
+      const at = lastKeyIndex(members, field.name)
+      if (at < 0) return undefined
+      const fieldValue = members[at + 1]
+      if (!accepts(field, fieldValue)) return undefined
+      result[field.name] = fieldValue
+    }
+    return result
+  }
+
   /**
    * JSON.stringify of what `copy` built: exactly the fields, in schema order. Read in place, with no
    * key strings or member list: a replay decodes every stored event. `json` passed `isFlatCandidate`.
    */
-  const parseInOrder = (json: string): Record<string, unknown> | undefined => {
+  #parseInOrder(json: string): Record<string, unknown> | undefined {
     const result: Record<string, unknown> = {}
+    const fields = this.#fields
     let position = 1
     for (let index = 0; index < fields.length; index++) {
-      const { name, accepts } = fields[index]!
+      const field = fields[index]!
+      const name = field.name
       if (index > 0) {
         if (json.charCodeAt(position) !== 0x2c /* , */) return undefined
         position++
@@ -81,29 +161,12 @@ export const plainStructCodec = (schema: EffectSchema.Top): PlainStructCodec | u
       if (json.charCodeAt(position) !== 0x22 /* " */ || !json.startsWith(name, position + 1)) return undefined
       if (json.charCodeAt(keyEnd) !== 0x22 /* " */ || json.charCodeAt(keyEnd + 1) !== 0x3a /* : */) return undefined
       const read = readValue(json, keyEnd + 2)
-      if (read === undefined || !accepts(read.value)) return undefined
+      if (read === undefined || !accepts(field, read.value)) return undefined
       result[name] = read.value
       position = read.end
     }
     return position === json.length - 1 && json.charCodeAt(position) === 0x7d /* } */ ? result : undefined
   }
-  const parse = (json: string): Record<string, unknown> | undefined => {
-    if (!isFlatCandidate(json)) return undefined
-    const inOrder = parseInOrder(json)
-    if (inOrder !== undefined) return inOrder
-    const members = parseFlatObject(json)
-    if (members === undefined) return undefined
-    const result: Record<string, unknown> = {}
-    for (const { name, accepts } of fields) {
-      const index = lastKeyIndex(members, name)
-      if (index < 0) return undefined
-      const field = members[index + 1]
-      if (!accepts(field)) return undefined
-      result[name] = field
-    }
-    return result
-  }
-  return { copy, parse, matches }
 }
 
 /**
@@ -186,25 +249,22 @@ const readValue = (json: string, position: number): typeof valueRead | undefined
 const isPlain = (ast: SchemaAST.AST): boolean =>
   ast.encoding === undefined && ast.checks === undefined && (ast as { encodingChecks?: unknown }).encodingChecks === undefined
 
-const isString = (value: unknown): boolean => typeof value === 'string'
-const isFiniteNumber = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value)
-const isBoolean = (value: unknown): boolean => typeof value === 'boolean'
-const isNull = (value: unknown): boolean => value === null
+const NO_MEMBERS: readonly Acceptor[] = []
 
-const acceptor = (ast: SchemaAST.AST): ((value: unknown) => boolean) | undefined => {
+const acceptorOf = (ast: SchemaAST.AST): Acceptor | undefined => {
   switch (ast._tag) {
     case 'String':
-      return isString
+      return { accepts: STRING, literal: undefined, members: NO_MEMBERS }
     case 'Number':
-      return isFiniteNumber
+      return { accepts: FINITE_NUMBER, literal: undefined, members: NO_MEMBERS }
     case 'Boolean':
-      return isBoolean
+      return { accepts: BOOLEAN, literal: undefined, members: NO_MEMBERS }
     case 'Null':
-      return isNull
+      return { accepts: NULL, literal: undefined, members: NO_MEMBERS }
     case 'Literal': {
       const literal = ast.literal
       if (typeof literal === 'string' || typeof literal === 'boolean' || (typeof literal === 'number' && Number.isFinite(literal))) {
-        return (value) => value === literal
+        return { accepts: LITERAL, literal, members: NO_MEMBERS }
       }
       return undefined
     }
@@ -212,16 +272,13 @@ const acceptor = (ast: SchemaAST.AST): ((value: unknown) => boolean) | undefined
       // NullOr(String), Literals([...]): a value is its own JSON form when every member's is. In
       // 'oneOf' mode Effect refuses a value more than one member accepts, which is left to it.
       if ((ast as SchemaAST.Union).options?.mode === 'oneOf') return undefined
-      const members: Array<(value: unknown) => boolean> = []
+      const members: Acceptor[] = []
       for (const member of (ast as SchemaAST.Union).types) {
-        const accepts = isPlain(member) ? acceptor(member) : undefined
-        if (accepts === undefined) return undefined
-        members.push(accepts)
+        const acceptor = isPlain(member) ? acceptorOf(member) : undefined
+        if (acceptor === undefined) return undefined
+        members.push(acceptor)
       }
-      return (value) => {
-        for (const accepts of members) if (accepts(value)) return true
-        return false
-      }
+      return { accepts: ANY_OF, literal: undefined, members }
     }
     default:
       return undefined
