@@ -13,6 +13,8 @@ const encoder = new TextEncoder()
  * labels by hand), so the loop wins up to ~100 characters and more.
  */
 const HAND_COPIED: { readonly encode: number; readonly decode: number } = isNode() ? { encode: 64, decode: 24 } : { encode: 128, decode: 128 }
+/** Reused arrays of char codes, one per text length up to HAND_COPIED.decode (see `textAt`). */
+const charCodes: number[][] = []
 // ignoreBOM keeps a leading U+FEFF that is part of a stored value instead of stripping it.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 
@@ -90,10 +92,16 @@ export class WasmMemory {
     const end = pointer + length
     // Most texts a query returns are short ASCII (ids, names, labels): see HAND_COPIED.
     if (length <= HAND_COPIED.decode) {
-      let index = pointer
-      while (index < end && heap[index]! < 0x80) index++
-      // One flat string from the bytes as char codes, rather than one concatenation per character.
-      if (index === end) return String.fromCharCode.apply(null, heap.subarray(pointer, end) as unknown as number[])
+      // The bytes are checked and copied in one loop into an array kept per length, then become one
+      // flat string: no view of the heap and no array allocated per text.
+      const codes = (charCodes[length] ??= new Array<number>(length).fill(0))
+      let index = 0
+      while (index < length) {
+        const byte = heap[pointer + index]!
+        if (byte >= 0x80) break
+        codes[index++] = byte
+      }
+      if (index === length) return String.fromCharCode.apply(null, codes)
     }
     return decoder.decode(heap.subarray(pointer, end))
   }
