@@ -1,10 +1,24 @@
-import type { RowChanges, RowChangeTracker, SqliteRow } from '@cairn/store'
+import type { ColumnAssignment, RowChanges, RowChangeTracker, SqliteRow } from '@cairn/store'
 import type { PreparedStatement } from './prepare.js'
 import type { SqliteRuntime } from './runtime.js'
 import { changesRowsUnreported, type TableTraits } from './unreported-changes.js'
 
 const ROWID_NAMES = ['rowid', '_rowid_', 'oid']
-const NO_CHANGES: RowChanges = Object.freeze({ untrackedAll: false, untracked: new Set<string>(), rowids: new Map<string, ReadonlySet<number>>() })
+const NO_CHANGES: RowChanges = Object.freeze({
+  untrackedAll: false,
+  untracked: new Set<string>(),
+  rowids: new Map<string, ReadonlySet<number>>(),
+  assigned: new Map<string, ReadonlyMap<number, ColumnAssignment | null>>(),
+})
+/** The update hook's operation code of an UPDATE. */
+const SQLITE_UPDATE = 23
+
+/** An assignment announced for the statement with this SQL (see `expectAssignment`). */
+interface Expected {
+  readonly sql: string
+  readonly table: string
+  readonly assignment: ColumnAssignment
+}
 
 /**
  * The update hook of one connection, collecting the rowids each table's changed rows had, plus the
@@ -24,6 +38,12 @@ export class WasmRowChangeTracker implements RowChangeTracker {
   #rowids = new Map<string, Set<number>>()
   #untracked = new Set<string>()
   #untrackedAll = false
+  /** Per table, rows whose every change was an expected assignment (merged), or null once one was not. */
+  #assigned = new Map<string, Map<number, ColumnAssignment | null>>()
+  /** Announced for the next statement. */
+  #expected: Expected | undefined
+  /** The assignment of the statement running now, when it is what was announced and fully reported. */
+  #running: Expected | undefined
 
   /** `select` runs a read on the same connection (to learn how its tables are defined). */
   constructor(runtime: SqliteRuntime, db: number, select: (sql: string, bindValues: readonly string[]) => SqliteRow[]) {
@@ -34,7 +54,7 @@ export class WasmRowChangeTracker implements RowChangeTracker {
     // the int64 rowid comes as a number (converted in wasm), not as a bigint to allocate and compare.
     this.#callback = runtime.module.installFunction(
       'v(pippj)',
-      (_context: number, _op: number, _database: number, table: number, rowid: number) => this.#changed(table, rowid),
+      (_context: number, op: number, _database: number, table: number, rowid: number) => this.#changed(op, table, rowid),
       { int64AsNumber: true },
     )
     runtime.raw.sqlite3_update_hook(db, this.#callback, 0)
@@ -42,15 +62,23 @@ export class WasmRowChangeTracker implements RowChangeTracker {
 
   drain(): RowChanges {
     if (!this.#untrackedAll && this.#untracked.size === 0 && this.#rowids.size === 0) return NO_CHANGES
-    const changes: RowChanges = { untrackedAll: this.#untrackedAll, untracked: this.#untracked, rowids: this.#rowids }
+    const changes: RowChanges = { untrackedAll: this.#untrackedAll, untracked: this.#untracked, rowids: this.#rowids, assigned: this.#assigned }
     // Only collections that were used are replaced: a commit that changed one table allocates one map.
     if (this.#rowids.size > 0) this.#rowids = new Map()
     if (this.#untracked.size > 0) this.#untracked = new Set()
+    if (this.#assigned.size > 0) this.#assigned = new Map()
     this.#untrackedAll = false
     return changes
   }
 
-  /** Call before running a statement that writes: marks its tables untracked if the hook may miss rows. */
+  expectAssignment(sql: string, table: string, assignment: ColumnAssignment): void {
+    this.#expected = { sql, table, assignment }
+  }
+
+  /**
+   * Call before running a statement that writes: marks its tables untracked if the hook may miss rows,
+   * and takes the assignment announced for it (one announced for other SQL is dropped).
+   */
   beforeWrite(statement: PreparedStatement): void {
     let unreported = this.#unreported.get(statement)
     if (unreported === undefined) {
@@ -58,6 +86,16 @@ export class WasmRowChangeTracker implements RowChangeTracker {
       this.#unreported.set(statement, unreported)
     }
     if (unreported) for (const table of statement.access.written) this.#untracked.add(table)
+    const expected = this.#expected
+    this.#expected = undefined
+    // Where the hook may miss rows (triggers, REPLACE, foreign-key actions...), rows may also hold
+    // other values than the assigned ones.
+    this.#running = expected !== undefined && expected.sql === statement.sql && !unreported ? expected : undefined
+  }
+
+  /** Call after a statement that writes ran (or failed). */
+  afterWrite(): void {
+    this.#running = undefined
   }
 
   /** Every table may have changed without row reports (changeset, import, schema change). */
@@ -77,7 +115,7 @@ export class WasmRowChangeTracker implements RowChangeTracker {
     this.#runtime.module.uninstallFunction(this.#callback)
   }
 
-  #changed(tablePointer: number, rowid: number): void {
+  #changed(op: number, tablePointer: number, rowid: number): void {
     let table = this.#names.get(tablePointer)
     if (table === undefined) {
       table = this.#runtime.memory.cstringAt(tablePointer)
@@ -93,6 +131,18 @@ export class WasmRowChangeTracker implements RowChangeTracker {
     }
     let rowids = this.#rowids.get(table)
     if (rowids === undefined) this.#rowids.set(table, (rowids = new Set()))
+    const running = this.#running
+    if (running !== undefined && op === SQLITE_UPDATE && running.table === table) {
+      let assigned = this.#assigned.get(table)
+      if (assigned === undefined) this.#assigned.set(table, (assigned = new Map()))
+      const before = assigned.get(rowid)
+      // A row changed before in this collection is known only if every change was an assignment.
+      if (before === undefined) assigned.set(rowid, rowids.has(rowid) ? null : running.assignment)
+      else if (before !== null) assigned.set(rowid, mergeAssignments(before, running.assignment))
+    } else if (this.#assigned.size > 0) {
+      const assigned = this.#assigned.get(table)
+      if (assigned?.has(rowid) === true) assigned.set(rowid, null)
+    }
     rowids.add(rowid)
   }
 
@@ -121,4 +171,18 @@ export class WasmRowChangeTracker implements RowChangeTracker {
       rowidColumns,
     }
   }
+}
+
+/** `first` then `second`: the later value of a column set twice wins. */
+const mergeAssignments = (first: ColumnAssignment, second: ColumnAssignment): ColumnAssignment => {
+  const columns = second.columns.slice()
+  const values = second.values.slice(0, columns.length)
+  for (let index = 0; index < first.columns.length; index++) {
+    const column = first.columns[index]!
+    if (!columns.includes(column)) {
+      columns.push(column)
+      values.push(first.values[index]!)
+    }
+  }
+  return { columns, values }
 }

@@ -361,8 +361,9 @@ class WasmSqliteDb implements SqliteDb {
     const pointer = statement.pointer
     let failed = true
     let clearBindings = true
+    const rowChanges = statement.access.written.size > 0 ? this.#rowChanges : undefined
     try {
-      if (this.#rowChanges !== undefined && statement.access.written.size > 0) this.#rowChanges.beforeWrite(statement)
+      rowChanges?.beforeWrite(statement)
       clearBindings = bindParameters(runtime, db, statement, bindValues)
       let rc = raw.sqlite3_step(pointer)
       while (rc === SQLITE_ROW) {
@@ -380,6 +381,7 @@ class WasmSqliteDb implements SqliteDb {
     } finally {
       // A statement left mid-run would keep its read transaction open and make COMMIT fail.
       raw.sqlite3_reset(pointer)
+      rowChanges?.afterWrite()
       if (clearBindings && statement.parameterNames.length > 0) raw.sqlite3_clear_bindings(pointer)
       if (statement.access.changesSchema || this.#schemaUncommitted) this.#afterSchemaChange(statement, failed)
     }

@@ -4,6 +4,7 @@ export { CairnError } from './errors.js'
 export type {
   BindValue,
   BindValues,
+  ColumnAssignment,
   RowChanges,
   RowChangeTracker,
   SqliteDb,

@@ -5,21 +5,26 @@
  * no longer match leave, matching ones take their place in the order. SQLite stays the only judge
  * of WHERE; JS only orders raw values the way SQLite's BINARY ORDER BY does.
  *
+ * Rows an UPDATE set to bound values (`RowChanges.assigned`) are not read at all when the values
+ * cannot move them in or out of the result or within it (no column of its WHERE or ORDER BY): their
+ * new elements follow from the old ones.
+ *
  * It re-reads the whole result instead when the change is unknown (see `RowChanges`), when it
  * missed journaled versions, when many rows changed, and when a limited window cannot be proven
  * right from the rows it knows.
  */
-import { MAX_PATCH_ROWIDS, type IncrementalRead } from '../query-builder/internal.js'
+import { MAX_PATCH_ROWIDS, UNKNOWN_ELEMENT, type IncrementalRead } from '../query-builder/internal.js'
 import type { Getter, ThunkNode } from '../reactive/graph.js'
 import type { BindValue, SqliteRow } from '../sqlite/sqlite-db.js'
 import { QueryError } from '../store/errors.js'
 import { deepEqual } from '../utils/deep-equal.js'
 import { resolveBindValues } from './compiled-query.js'
 import type { QueryRuntime } from './live-query-def.js'
+import type { TableAssignments } from './row-change-journal.js'
 import { compareSqliteValues } from './sqlite-order.js'
 
 /** How live builder queries refreshed, process-wide: for tests and profiling. */
-export const incrementalRefreshStats = { fullRuns: 0, patches: 0 }
+export const incrementalRefreshStats = { fullRuns: 0, patches: 0, assignedRows: 0 }
 
 /**
  * Patching is worth it while no more rows changed than this many, or than the result holds: a full
@@ -87,7 +92,10 @@ export const makeIncrementalNode = (
     if (previous !== undefined) {
       const changed = previous.version === version ? NO_ROWS : runtime.tableChanges(read.table, previous.version, version)
       if (changed !== 'untracked' && changed.size <= Math.max(MIN_PATCH_LIMIT, sizeOf(previous))) {
-        next = changed.size === 0 ? { ...previous, version } : query.patch(previous, changed, version)
+        next =
+          changed.size === 0
+            ? { ...previous, version }
+            : query.patch(previous, changed, version, runtime.tableAssignments(read.table, previous.version, version))
         if (next !== undefined) incrementalRefreshStats.patches++
       }
     }
@@ -112,6 +120,12 @@ export const makeIncrementalNode = (
 }
 
 const NO_ROWS: ReadonlySet<number> = new Set()
+const NOTHING_READ: readonly SqliteRow[] = []
+
+const setsAny = (columns: ReadonlyArray<string>, of: ReadonlySet<string>): boolean => {
+  for (let i = 0; i < columns.length; i++) if (of.has(columns[i]!)) return true
+  return false
+}
 
 const sizeOf = (snapshot: Snapshot): number => (snapshot.kind === 'rows' ? snapshot.entries.length : snapshot.rowids.size)
 
@@ -180,21 +194,32 @@ class PatchableQuery {
    * loops rather than for-of and destructuring: this runs once per commit, so V8 rarely optimizes
    * it, and unoptimized for-of allocates an iterator result per element.
    */
-  patch(previous: Snapshot, changed: ReadonlySet<number>, version: number): Snapshot | undefined {
-    const changedRowids = Array.from(changed)
-    const rows = this.selectRowids(changedRowids)
+  patch(previous: Snapshot, changed: ReadonlySet<number>, version: number, assigned: TableAssignments | undefined): Snapshot | undefined {
+    let changedRowids = Array.from(changed)
+    // Rows whose new elements the assignments tell, and the changed rowids left to read.
+    let known: Entry[] | undefined
+    let toRead = changedRowids
+    if (assigned !== undefined && assigned.size > 0) {
+      const split = this.applyAssignments(previous, changedRowids, assigned)
+      changedRowids = split.inPlay
+      toRead = split.toRead
+      known = split.known
+    }
+    const rows = toRead.length === 0 ? NOTHING_READ : this.selectRowids(toRead)
     if (previous.kind === 'count') {
       const rowids = previous.rowids
-      for (let i = 0; i < changedRowids.length; i++) rowids.delete(changedRowids[i]!)
+      for (let i = 0; i < toRead.length; i++) rowids.delete(toRead[i]!)
       for (let i = 0; i < rows.length; i++) rowids.add(this.rowidOf(rows[i]!))
       return { kind: 'count', version, rowids, result: rowids.size }
     }
     const { byRowid } = previous
     const compare = this.compare
-    const arriving: Entry[] = new Array(rows.length)
+    const knownCount = known === undefined ? 0 : known.length
+    const arriving: Entry[] = new Array(knownCount + rows.length)
+    for (let i = 0; i < knownCount; i++) arriving[i] = known![i]!
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!
-      arriving[i] = this.entry(row, byRowid.get(this.rowidOf(row)))
+      arriving[knownCount + i] = this.entry(row, byRowid.get(this.rowidOf(row)))
     }
     let leaving = 0
     for (let i = 0; i < changedRowids.length; i++) if (byRowid.has(changedRowids[i]!)) leaving++
@@ -298,6 +323,45 @@ class PatchableQuery {
       values.pop()
     }
     return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
+  }
+
+  /**
+   * Splits the changed rowids by what the assignments tell. A row set to values of no column of the
+   * WHERE or ORDER BY stays in or out of the result, in its place: shown, its new element follows
+   * from its old one (`known`), unless `read.assign` cannot tell; not shown, it is out of play.
+   * Everything else is read.
+   */
+  private applyAssignments(
+    previous: Snapshot,
+    changed: readonly number[],
+    assigned: TableAssignments,
+  ): { readonly inPlay: number[]; readonly toRead: number[]; readonly known: Entry[] } {
+    const conditionColumns = this.read.conditionColumns
+    const inPlay: number[] = []
+    const toRead: number[] = []
+    const known: Entry[] = []
+    for (let i = 0; i < changed.length; i++) {
+      const rowid = changed[i]!
+      const assignment = assigned.get(rowid)
+      if (assignment === undefined || assignment === null || setsAny(assignment.columns, conditionColumns)) {
+        inPlay.push(rowid)
+        toRead.push(rowid)
+        continue
+      }
+      if (previous.kind === 'count') continue
+      const before = previous.byRowid.get(rowid)
+      if (before === undefined) continue
+      const element = this.read.assign(before.value, assignment)
+      inPlay.push(rowid)
+      if (element === UNKNOWN_ELEMENT) {
+        toRead.push(rowid)
+        continue
+      }
+      const value = element === before.value || deepEqual(before.value, element) ? before.value : element
+      known.push({ rowid, keys: before.keys, value, position: before.position })
+    }
+    incrementalRefreshStats.assignedRows += known.length
+    return { inPlay, toRead, known }
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Getter, ReadableNode, ReactiveGraph, RefNode } from '../reactive/graph.js'
 import type { SqliteDb } from '../sqlite/sqlite-db.js'
-import type { TableChange } from './row-change-journal.js'
+import type { TableAssignments, TableChange } from './row-change-journal.js'
 import { storeFor, type DefSubscribeOptions } from './running-stores.js'
 import { BoundedMap } from '../utils/bounded-map.js'
 
@@ -15,6 +15,8 @@ export interface QueryRuntime {
   tableRef(table: string): RefNode<number>
   /** The rows of `table` changed between two values of its `tableRef`. */
   tableChanges(table: string, from: number, to: number): TableChange
+  /** What is known of the new values of those rows (one step only), or undefined. */
+  tableAssignments(table: string, from: number, to: number): TableAssignments | undefined
   /** The store's node for `def`; the returned getter keeps it alive as long as the calling node reads it. */
   readonly read: <T>(get: Getter, def: LiveQueryDef<T>) => T
 }

@@ -1,7 +1,7 @@
 import type { DecodedEvent } from '../eventlog/event.js'
 import { isRawSqlQuery, resolveBindValues } from '../live-queries/compiled-query.js'
 import { compileQuery, isQueryBuilder, type RowInsert } from '../query-builder/internal.js'
-import type { BindValue, BindValues, SqliteDb } from '../sqlite/sqlite-db.js'
+import type { BindValue, BindValues, RowChangeTracker, SqliteDb } from '../sqlite/sqlite-db.js'
 import { InvalidArgumentError } from '../store/errors.js'
 
 /** A queued write failed when it finally ran: `event` is the event whose materializer returned it. */
@@ -58,6 +58,7 @@ const sqlForRows = (shape: RowInsert, rows: number): string => {
  */
 export class WriteQueue {
   readonly #db: SqliteDb
+  readonly #rowChanges: RowChangeTracker | undefined
   #shape: RowInsert | undefined
   #values: BindValue[] = []
   #events: DecodedEvent[] = []
@@ -67,8 +68,10 @@ export class WriteQueue {
    */
   #failure: QueuedWriteFailure | undefined
 
-  constructor(db: SqliteDb) {
+  /** With `rowChanges`, updates announce what they assign: live queries then need not read those rows back. */
+  constructor(db: SqliteDb, rowChanges?: RowChangeTracker) {
     this.#db = db
+    this.#rowChanges = rowChanges
   }
 
   /**
@@ -131,6 +134,10 @@ export class WriteQueue {
         return
       }
       this.flush()
+      const assigned = compiled.assigned
+      if (assigned !== undefined && this.#rowChanges !== undefined) {
+        this.#rowChanges.expectAssignment(compiled.sql, compiled.tableName, { columns: assigned, values: bindValues })
+      }
       db.execute(compiled.sql, bindValues)
       return
     }

@@ -41,7 +41,7 @@ const rowDecoder = (table: TableInfo, columns: ReadonlyArray<string>): RowDecode
     }
   })
 
-const decodeColumn = (table: TableInfo, name: string, column: AnyColumn, value: SqliteRow[string]): unknown => {
+export const decodeColumn = (table: TableInfo, name: string, column: AnyColumn, value: SqliteRow[string]): unknown => {
   try {
     return column.decode(value)
   } catch (error) {
@@ -147,7 +147,7 @@ const compileSelect = (state: BuilderState): CompiledQuery => {
       return first.behaviour === 'fallback' ? first.fallback() : undefined
     }
   }
-  return { sql, bindValues, kind: 'read', tableName: table.name, returnsRows: true, decode }
+  return { sql, bindValues, kind: 'read', tableName: table.name, returnsRows: true, decode, rowInsert: undefined, assigned: undefined }
 }
 
 const compileCount = (state: BuilderState): CompiledQuery => {
@@ -163,7 +163,7 @@ const compileCount = (state: BuilderState): CompiledQuery => {
     sql = `SELECT COUNT(*) AS "count" FROM (SELECT 1 FROM ${table.quotedName}${where}${appendOrderBy(state)}${limit})`
   }
   const decode = (rows: ReadonlyArray<SqliteRow>): number => Number(rows[0]?.['count'] ?? 0)
-  return { sql, bindValues, kind: 'read', tableName: table.name, returnsRows: true, decode }
+  return { sql, bindValues, kind: 'read', tableName: table.name, returnsRows: true, decode, rowInsert: undefined, assigned: undefined }
 }
 
 const assignmentList = (table: TableInfo, assignments: Assignments, bindValues: Array<CompiledBindValue>): string => {
@@ -295,7 +295,9 @@ const compileWrite = (state: BuilderState): CompiledQuery => {
           const decodeRow = rowDecoder(table, returning)
           return (rows: ReadonlyArray<SqliteRow>) => rows.map(decodeRow)
         })()
-  return { sql, bindValues, kind: 'write', tableName: table.name, returnsRows: returning !== undefined, decode, rowInsert }
+  // Every compiled query has one shape: the write queue reads them all in the same place.
+  const assigned = state.kind === 'update' ? state.assignments!.columns : undefined
+  return { sql, bindValues, kind: 'write', tableName: table.name, returnsRows: returning !== undefined, decode, rowInsert, assigned }
 }
 
 /** Compiles builder state. */

@@ -5,11 +5,11 @@
  * re-reading it (see `live-queries/incremental-query.ts`). The builder's own SQL (`compileQuery`,
  * `toString`) stays as written; only what the store executes carries the tie-break.
  */
-import { appendLimit, appendWhere, columnList, compileQuery, selectedRowDecoder } from './compile.js'
+import { appendLimit, appendWhere, columnList, compileQuery, decodeColumn, selectedRowDecoder } from './compile.js'
 import { QueryBuilderImpl } from './builder.js'
 import type { BuilderState } from './state.js'
-import { cached, quotedColumn, type TableInfo } from './table-info.js'
-import type { SqliteRow } from '../sqlite/sqlite-db.js'
+import { cached, columnOf, quotedColumn, type TableInfo } from './table-info.js'
+import type { BindValue, ColumnAssignment, SqliteRow } from '../sqlite/sqlite-db.js'
 import type { CompiledBindValue, QueryBuilder } from './types.js'
 
 /** The column holding each row's rowid in the store's reads of a select. */
@@ -64,9 +64,20 @@ export interface IncrementalRead {
   readonly limit: number | undefined
   /** Decodes one row into its element of the result. */
   readonly decodeRow: (row: SqliteRow) => unknown
+  /** The columns that decide whether a row is in the result and where: those of its WHERE and ORDER BY. */
+  readonly conditionColumns: ReadonlySet<string>
+  /**
+   * A row's element of the result after `assignment` set some of its columns, from its element
+   * before (the assignment sets none of `conditionColumns`); `UNKNOWN_ELEMENT` when only reading the
+   * row can tell.
+   */
+  readonly assign: (element: unknown, assignment: ColumnAssignment) => unknown
   /** The result from the decoded rows, in order (an array, or `first()`'s row / fallback / error). */
   readonly finish: (values: ReadonlyArray<unknown>) => unknown
 }
+
+/** What `IncrementalRead.assign` answers when it cannot tell an element without reading its row. */
+export const UNKNOWN_ELEMENT: unique symbol = Symbol('cairn/UnknownElement')
 
 const stateOf = (builder: QueryBuilder<unknown>): BuilderState | undefined =>
   builder instanceof QueryBuilderImpl ? builder._state : undefined
@@ -128,6 +139,8 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
       directions: [],
       limit: undefined,
       decodeRow: countsOnly,
+      conditionColumns: conditionColumns(state),
+      assign: countsOnly,
       finish: (values) => values.length,
     }
   }
@@ -148,6 +161,8 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
     directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)),
     limit,
     decodeRow: selectedRowDecoder(state),
+    conditionColumns: conditionColumns(state),
+    assign: assigner(state),
     finish: state.first === undefined ? (values) => values : (values) => (values.length > 0 ? values[0] : decode([])),
   }
 }
@@ -197,6 +212,60 @@ const rowidAlias = (table: TableInfo): string | undefined => {
 }
 
 const countsOnly = (): undefined => undefined
+
+const conditionColumns = (state: BuilderState): ReadonlySet<string> =>
+  new Set([...state.where.map((fragment) => fragment.column), ...state.orderBy.map((term) => term.column)])
+
+/**
+ * `IncrementalRead.assign` of a select: the assigned columns it selects are decoded from the
+ * assigned values, as a read of the row would decode them. Column codecs bind each kind's SQLite
+ * type, so SQLite stores a bound value as it is, but for the cases `storedValue` leaves to a read.
+ */
+const assigner = (state: BuilderState): IncrementalRead['assign'] => {
+  const { table } = state
+  const selected = new Set(state.columns ?? table.columnNames)
+  const pluck = state.pluck ? state.columns![0]! : undefined
+  return (element, assignment) => {
+    const { columns, values } = assignment
+    let result = element
+    for (let index = 0; index < columns.length; index++) {
+      const column = columns[index]!
+      if (!selected.has(column)) continue
+      const value = storedValue(values[index]!)
+      if (value === UNKNOWN_ELEMENT) return UNKNOWN_ELEMENT
+      let decoded: unknown
+      try {
+        decoded = decodeColumn(table, column, columnOf(table, column), value)
+      } catch {
+        // Reading the row reports the failure the way every read does.
+        return UNKNOWN_ELEMENT
+      }
+      if (pluck !== undefined) {
+        result = decoded
+      } else {
+        if (result === element) result = { ...(element as Record<string, unknown>) }
+        ;(result as Record<string, unknown>)[column] = decoded
+      }
+    }
+    return result
+  }
+}
+
+/**
+ * The value SQLite stores for a bound one, when it is the same JS value a read gives back: not for
+ * NaN (stored as NULL), text with lone surrogates (stored as U+FFFD) and blobs (read as a copy).
+ */
+const storedValue = (value: BindValue): BindValue | typeof UNKNOWN_ELEMENT => {
+  if (typeof value === 'number') return value === 0 ? 0 : Number.isNaN(value) ? UNKNOWN_ELEMENT : value
+  if (typeof value === 'string') return isWellFormed(value) ? value : UNKNOWN_ELEMENT
+  return value instanceof Uint8Array ? UNKNOWN_ELEMENT : value
+}
+
+const LONE_SURROGATE = /\p{Surrogate}/u
+const isWellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !LONE_SURROGATE.test(text)
 
 /**
  * A name SQLite resolves to the rowid in this table: `rowid`, `_rowid_` or `oid` unless a column

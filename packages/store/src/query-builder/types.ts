@@ -119,6 +119,8 @@ export interface CompiledQuery<TResult = unknown> {
   readonly decode: (rows: ReadonlyArray<SqliteRow>) => TResult
   /** Set on inserts that may share a multi-row statement with other inserts of the same shape. */
   readonly rowInsert?: RowInsert | undefined
+  /** Set on updates: the columns the SET clause assigns, whose values are the first bind values. */
+  readonly assigned?: ReadonlyArray<string> | undefined
 }
 
 /**

@@ -12,6 +12,8 @@ import { encodeValue } from './values.js'
 export interface WhereFragment {
   readonly sql: string
   readonly bindValues: ReadonlyArray<CompiledBindValue>
+  /** The column the condition is on. */
+  readonly column: string
 }
 
 type Op = '=' | '!=' | '<' | '>' | '<=' | '>=' | 'LIKE' | 'NOT LIKE' | 'IN' | 'NOT IN'
@@ -70,25 +72,25 @@ const condition = (table: TableInfo, column: string, op: Op, value: unknown): Wh
   switch (op) {
     case '=':
       return value === null
-        ? { sql: `${quotedColumn(table, column)} IS NULL`, bindValues: [] }
-        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)] }
+        ? { sql: `${quotedColumn(table, column)} IS NULL`, bindValues: [], column }
+        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)], column }
     case '!=':
       return value === null
-        ? { sql: `${quotedColumn(table, column)} IS NOT NULL`, bindValues: [] }
-        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)] }
+        ? { sql: `${quotedColumn(table, column)} IS NOT NULL`, bindValues: [], column }
+        : { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)], column }
     case '<':
     case '>':
     case '<=':
     case '>=':
       if (value === null) throw new QueryBuilderError(table.name, `"${column}" ${op} null never matches; compare with a value.`)
-      return { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)] }
+      return { sql: comparisonSql(table, column, op), bindValues: [encodeValue(table, column, value, def)], column }
     case 'LIKE':
     case 'NOT LIKE':
       // A pattern, not a column value: bound as given.
       if (typeof value !== 'string') {
         throw new QueryBuilderError(table.name, `${op} on "${column}" takes a pattern string, got ${describeValue(value)}.`)
       }
-      return { sql: `${quotedColumn(table, column)} ${op} ?`, bindValues: [value] }
+      return { sql: `${quotedColumn(table, column)} ${op} ?`, bindValues: [value], column }
     case 'IN':
     case 'NOT IN': {
       if (!Array.isArray(value)) {
@@ -101,7 +103,7 @@ const condition = (table: TableInfo, column: string, op: Op, value: unknown): Wh
         return encodeValue(table, column, item, def)
       })
       // SQLite accepts an empty list: IN () matches nothing, NOT IN () everything.
-      return { sql: `${quotedColumn(table, column)} ${op} (${bindValues.map(() => '?').join(', ')})`, bindValues }
+      return { sql: `${quotedColumn(table, column)} ${op} (${bindValues.map(() => '?').join(', ')})`, bindValues, column }
     }
   }
 }

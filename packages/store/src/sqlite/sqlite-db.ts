@@ -33,6 +33,21 @@ export interface RowChanges {
   readonly untrackedAll: boolean
   readonly untracked: ReadonlySet<string>
   readonly rowids: ReadonlyMap<string, ReadonlySet<number>>
+  /**
+   * Per table, what is known of the new values of changed rows (see `RowChangeTracker.expectAssignment`):
+   * the columns set and their values when every change of the row was such an assignment, null when
+   * it must be read. Rows absent here must be read too.
+   */
+  readonly assigned: ReadonlyMap<string, ReadonlyMap<number, ColumnAssignment | null>>
+}
+
+/**
+ * Columns an UPDATE set to bound values: `values[i]` is the value of `columns[i]` (`values` may go on
+ * with the statement's other bound values, which are not part of the assignment).
+ */
+export interface ColumnAssignment {
+  readonly columns: ReadonlyArray<string>
+  readonly values: ReadonlyArray<BindValue>
 }
 
 /** Collects which rows of which tables statements change (`sqlite3_update_hook`). */
@@ -42,6 +57,12 @@ export interface RowChangeTracker {
    * an empty set or map may be reused by the next collection (each table's set of rowids is not).
    */
   drain(): RowChanges
+  /**
+   * The next statement, if its SQL is `sql`, is an UPDATE of `table` whose SET clause assigns the
+   * bound values of `assignment` and nothing else: the rows it changes then hold those values in
+   * those columns, unless the tracker cannot vouch for it (triggers, REPLACE, ... as for rowids).
+   */
+  expectAssignment(sql: string, table: string, assignment: ColumnAssignment): void
 }
 
 /** A synchronous SQLite connection. All methods throw `SqliteError` on failure. */

@@ -118,7 +118,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
     this.head = readStateHead(this.session.sqliteDb)
     this.undoLog = new UndoLog(this.session.sqliteDb, [...this.schema.tables.keys()], { recording: this.session.neverRewound !== true })
     this.rowChanges = this.session.sqliteDb.trackRowChanges?.()
-    this.writeQueue = new WriteQueue(this.session.sqliteDb)
+    this.writeQueue = new WriteQueue(this.session.sqliteDb, this.rowChanges)
     this.transaction = new CommitTransaction(this.session.sqliteDb, this.schema, this.writeQueue)
     this.runtime = {
       graph: this.graph,
@@ -126,6 +126,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
       sessionId: this.sessionId,
       tableRef: (table) => this.tableRef(table),
       tableChanges: (table, from, to) => this.rowChangeJournal.changesBetween(table, from, to),
+      tableAssignments: (table, from, to) => this.rowChangeJournal.assignmentsBetween(table, from, to),
       // `get(tables.uiState.get())` hands over a builder: it becomes a queryDb keyed by its SQL.
       read: (get, def) => this.registry.read(get, isLiveQueryDef(def) ? def : (this.toLiveQueryDef(def) as typeof def)),
     }
@@ -487,7 +488,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           !tracked || changes === undefined || changes.untrackedAll || changes.untracked.has(table)
             ? 'untracked'
             : (changes.rowids.get(table) ?? NO_ROWS)
-        this.rowChangeJournal.record(table, ref.value + 1, change)
+        this.rowChangeJournal.record(table, ref.value + 1, change, change === 'untracked' ? undefined : changes?.assigned.get(table))
         this.graph.setRef(ref, ref.value + 1)
       }
     })

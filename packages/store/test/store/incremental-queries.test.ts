@@ -31,6 +31,16 @@ const tables = {
       rank: State.SQLite.integer({ nullable: true }),
     },
   }),
+  // Columns whose stored values a read may give back differently from the bound ones.
+  values: State.SQLite.table({
+    name: 'values',
+    columns: {
+      id: State.SQLite.integer({ primaryKey: true }),
+      data: State.SQLite.blob({ nullable: true }),
+      x: State.SQLite.real({ nullable: true }),
+      text: State.SQLite.text({ nullable: true }),
+    },
+  }),
   ui: State.SQLite.clientDocument({ name: 'ui', schema: Schema.Struct({ n: Schema.Number }), default: { value: { n: 0 } } }),
 }
 
@@ -108,6 +118,20 @@ const materializers = State.SQLite.materializers(events, {
           break
         case 'bulkDelete':
           writes.push(tables.items.delete().where('id', '>', a.above))
+          break
+        case 'valuesInsert':
+          writes.push(tables.values.insert({ id: a.id }))
+          break
+        case 'valuesSet': {
+          // JSON has no -0 and no bytes: made here.
+          const set = { ...a.set }
+          if (a.negativeZero === true) set.x = -0
+          if (a.bytes !== undefined) set.data = new Uint8Array(a.bytes)
+          writes.push(tables.values.update(set).where({ id: a.id }))
+          break
+        }
+        case 'ddl':
+          ctx.db.execute(a.sql)
           break
         case 'fail':
           throw new Error('this event fails after its writes')
@@ -432,6 +456,73 @@ describe('the fast path', () => {
     store.commit(insert(1001, 1001))
     expect(incrementalRefreshStats.fullRuns - fullRuns).toBe(1)
     expect(results.at(-1)).toHaveLength(2001)
+  })
+
+  it('rows an update sets outside the WHERE and ORDER BY are patched from the assigned values, without reading them', async () => {
+    const store = await withTodos(300)
+    const query = tables.items.select('id', 'name', 'flag').where('score', '<', 3).orderBy('score', 'desc')
+    const results: Array<ReadonlyArray<{ id: number; name: string | null; flag: boolean }>> = []
+    store.subscribe(query, (rows) => results.push(rows))
+    const shown = new Set(results[0]!.map((row) => row.id))
+    const { fullRuns, assignedRows } = incrementalRefreshStats
+    const renamed = Array.from({ length: 100 }, (_, i) => ({ kind: 'update', id: i + 1, set: { name: `renamed ${i}`, flag: i % 2 === 0 } }))
+    store.commit(events.applied({ ops: JSON.stringify(renamed) }))
+    expect(results.at(-1)).toEqual(store.query(query))
+    expect(results.at(-1)!.find((row) => row.id === 1)).toEqual({ id: 1, name: 'renamed 0', flag: true })
+    expect(incrementalRefreshStats.assignedRows - assignedRows).toBe([...shown].filter((id) => id <= 100).length)
+    // Columns of the ORDER BY and of the WHERE move rows: those are read.
+    store.commit(events.applied({ ops: JSON.stringify([{ kind: 'update', id: 1, set: { score: 1 } }, { kind: 'update', id: 3, set: { score: 6 } }]) }))
+    store.commit(events.applied({ ops: JSON.stringify([{ kind: 'updateWhere', score: 2, op: '=', tag: 'x' }]) }))
+    expect(results.at(-1)).toEqual(store.query(query))
+    expect(incrementalRefreshStats.assignedRows - assignedRows).toBe([...shown].filter((id) => id <= 100).length)
+    expect(incrementalRefreshStats.fullRuns - fullRuns).toBe(1) // the updateWhere changed every row: more than a patch reads
+  })
+
+  it('reads back the values SQLite stores or reads differently from the bound ones: -0 is 0, lone surrogates and blobs', async () => {
+    const store = await makeStore()
+    store.commit(events.applied({ ops: JSON.stringify([{ kind: 'valuesInsert', id: 1 }]) }))
+    const results: Array<ReadonlyArray<{ x: number | null; text: string | null; data: Uint8Array | null }>> = []
+    store.subscribe(tables.values, (rows) => results.push(rows))
+    const set = (op: Record<string, unknown>) => store.commit(events.applied({ ops: JSON.stringify([{ kind: 'valuesSet', id: 1, ...op }]) }))
+    const { assignedRows } = incrementalRefreshStats
+    set({ set: { text: 'plain' }, negativeZero: true })
+    expect(Object.is(results.at(-1)![0]!.x, 0)).toBe(true)
+    expect(incrementalRefreshStats.assignedRows - assignedRows).toBe(1)
+    set({ set: { text: 'lone \ud800 surrogate' } })
+    expect(results.at(-1)![0]!.text).toBe('lone \ufffd surrogate')
+    set({ set: {}, bytes: [1, 2, 3] })
+    expect(results.at(-1)![0]!.data).toEqual(new Uint8Array([1, 2, 3]))
+    expect(incrementalRefreshStats.assignedRows - assignedRows).toBe(1)
+    expect(results.at(-1)).toEqual(store.query(tables.values))
+  })
+
+  it('reads back a row other SQL changes in the same commit, before or after an assignment, and rows a trigger changes', async () => {
+    const store = await withTodos(10)
+    const query = tables.items.select('id', 'name', 'score').orderBy('id', 'asc')
+    const results: Array<ReadonlyArray<{ id: number; name: string | null; score: number | null }>> = []
+    store.subscribe(query, (rows) => results.push(rows))
+    const { assignedRows } = incrementalRefreshStats
+    store.commit(
+      events.applied({
+        ops: JSON.stringify([
+          { kind: 'ctxDb', id: 5, name: 'raw before' },
+          { kind: 'update', id: 5, set: { score: 50 } },
+          { kind: 'update', id: 6, set: { score: 60 } },
+          { kind: 'ctxDb', id: 6, name: 'raw after' },
+        ]),
+      }),
+    )
+    expect(results.at(-1)!.slice(4, 6)).toEqual([
+      { id: 5, name: 'raw before', score: 50 },
+      { id: 6, name: 'raw after', score: 60 },
+    ])
+    expect(incrementalRefreshStats.assignedRows - assignedRows).toBe(0)
+    const trigger = "CREATE TRIGGER items_touched AFTER UPDATE OF score ON items BEGIN UPDATE items SET name = 'touched' WHERE id = new.id; END"
+    store.commit(events.applied({ ops: JSON.stringify([{ kind: 'ddl', sql: trigger }]) }))
+    store.commit(events.applied({ ops: JSON.stringify([{ kind: 'update', id: 7, set: { score: 70 } }]) }))
+    expect(results.at(-1)![6]).toEqual({ id: 7, name: 'touched', score: 70 })
+    expect(results.at(-1)).toEqual(store.query(query))
+    expect(incrementalRefreshStats.assignedRows - assignedRows).toBe(0)
   })
 
   it('a REPLACE makes the next refresh a full run', async () => {
