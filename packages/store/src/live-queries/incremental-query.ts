@@ -121,6 +121,8 @@ export const makeIncrementalNode = (
 
 const NO_ROWS: ReadonlySet<number> = new Set()
 const NOTHING_READ: readonly SqliteRow[] = []
+/** The sort keys of rows ordered by the rowid alone. */
+const NO_KEYS: ReadonlyArray<BindValue> = []
 
 const setsAny = (columns: ReadonlyArray<string>, of: ReadonlySet<string>): boolean => {
   for (let i = 0; i < columns.length; i++) if (of.has(columns[i]!)) return true
@@ -404,8 +406,8 @@ class PatchableQuery {
 
   private entry(row: SqliteRow, before: Entry | undefined): Entry {
     const keyColumns = this.keyColumns
-    const keys = new Array<BindValue>(keyColumns.length)
-    for (let index = 0; index < keyColumns.length; index++) keys[index] = row[keyColumns[index]!] ?? null
+    const keys = keyColumns.length === 0 ? NO_KEYS : new Array<BindValue>(keyColumns.length)
+    for (let index = 0; index < keyColumns.length; index++) (keys as BindValue[])[index] = row[keyColumns[index]!] ?? null
     let decoded: unknown
     try {
       decoded = this.read.decodeRow(row)

@@ -135,9 +135,7 @@ export class WriteQueue {
       }
       this.flush()
       const assigned = compiled.assigned
-      if (assigned !== undefined && this.#rowChanges !== undefined) {
-        this.#rowChanges.expectAssignment(compiled.sql, compiled.tableName, { columns: assigned, values: bindValues })
-      }
+      if (assigned !== undefined) this.#rowChanges?.expectAssignment?.(compiled.sql, compiled.tableName, { columns: assigned, values: bindValues })
       db.execute(compiled.sql, bindValues)
       return
     }

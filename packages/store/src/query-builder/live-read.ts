@@ -148,17 +148,18 @@ export const incrementalRead = (builder: QueryBuilder<unknown>): IncrementalRead
   if (state.kind !== 'select' || state.offset !== undefined || limit === 0) return undefined
   const { head, rowidColumn, keyColumns } = selectFragments(state, rowid)
   const decode = compiled.decode
+  const terms = orderingTerms(state)
   return {
     table: table.name,
     kind: 'rows',
     rowidColumn,
-    keyColumns,
+    keyColumns: keyColumns.slice(0, terms),
     sql: storeRead(builder).sql,
     // The window's values are bound last, after the conditions', as in the builder's SQL.
     bindValues: compiled.bindValues,
     ...patchReads(state, rowid, head),
     whereBindValues: compiled.bindValues.slice(0, compiled.bindValues.length - boundWindowValues(state, limit)),
-    directions: state.orderBy.map((term) => (term.direction === 'desc' ? -1 : 1)),
+    directions: state.orderBy.slice(0, terms).map((term) => (term.direction === 'desc' ? -1 : 1)),
     limit,
     decodeRow: selectedRowDecoder(state),
     conditionColumns: conditionColumns(state),
@@ -212,6 +213,20 @@ const rowidAlias = (table: TableInfo): string | undefined => {
 }
 
 const countsOnly = (): undefined => undefined
+
+/**
+ * How many leading ORDER BY terms decide the order, the rowid breaking ties after them: none after
+ * one on the rowid alias, which is unique, and not that one either when ascending, as the tie-break
+ * is. `orderBy('id')` on an INTEGER PRIMARY KEY then keeps no sort keys per row.
+ */
+const orderingTerms = (state: BuilderState): number => {
+  const alias = rowidAlias(state.table)
+  for (let index = 0; index < state.orderBy.length; index++) {
+    const term = state.orderBy[index]!
+    if (term.column === alias) return term.direction === 'desc' ? index + 1 : index
+  }
+  return state.orderBy.length
+}
 
 const conditionColumns = (state: BuilderState): ReadonlySet<string> =>
   new Set([...state.where.map((fragment) => fragment.column), ...state.orderBy.map((term) => term.column)])

@@ -38,7 +38,7 @@ export interface RowChanges {
    * the columns set and their values when every change of the row was such an assignment, null when
    * it must be read. Rows absent here must be read too.
    */
-  readonly assigned: ReadonlyMap<string, ReadonlyMap<number, ColumnAssignment | null>>
+  readonly assigned?: ReadonlyMap<string, ReadonlyMap<number, ColumnAssignment | null>>
 }
 
 /**
@@ -61,8 +61,9 @@ export interface RowChangeTracker {
    * The next statement, if its SQL is `sql`, is an UPDATE of `table` whose SET clause assigns the
    * bound values of `assignment` and nothing else: the rows it changes then hold those values in
    * those columns, unless the tracker cannot vouch for it (triggers, REPLACE, ... as for rowids).
+   * Optional: without it, live queries read every changed row back.
    */
-  expectAssignment(sql: string, table: string, assignment: ColumnAssignment): void
+  expectAssignment?(sql: string, table: string, assignment: ColumnAssignment): void
 }
 
 /** A synchronous SQLite connection. All methods throw `SqliteError` on failure. */

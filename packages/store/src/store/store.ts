@@ -488,7 +488,7 @@ export class Store<TSchema extends LiveStoreSchema = LiveStoreSchema> {
           !tracked || changes === undefined || changes.untrackedAll || changes.untracked.has(table)
             ? 'untracked'
             : (changes.rowids.get(table) ?? NO_ROWS)
-        this.rowChangeJournal.record(table, ref.value + 1, change, change === 'untracked' ? undefined : changes?.assigned.get(table))
+        this.rowChangeJournal.record(table, ref.value + 1, change, change === 'untracked' ? undefined : changes?.assigned?.get(table))
         this.graph.setRef(ref, ref.value + 1)
       }
     })
