@@ -13,12 +13,7 @@ const NO_CHANGES: RowChanges = Object.freeze({
 /** The update hook's operation code of an UPDATE. */
 const SQLITE_UPDATE = 23
 
-/** An assignment announced for the statement with this SQL (see `expectAssignment`). */
-interface Expected {
-  readonly sql: string
-  readonly table: string
-  readonly assignment: ColumnAssignment
-}
+
 
 /**
  * The update hook of one connection, collecting the rowids each table's changed rows had, plus the
@@ -40,10 +35,13 @@ export class WasmRowChangeTracker implements RowChangeTracker {
   #untrackedAll = false
   /** Per table, rows whose every change was an expected assignment (merged), or null once one was not. */
   #assigned = new Map<string, Map<number, ColumnAssignment | null>>()
-  /** Announced for the next statement. */
-  #expected: Expected | undefined
-  /** The assignment of the statement running now, when it is what was announced and fully reported. */
-  #running: Expected | undefined
+  /** Announced for the next statement, if its SQL is `#expectedSql` (fields rather than an object: one per update). */
+  #expectedSql: string | undefined
+  #expectedTable = ''
+  #expected: ColumnAssignment | undefined
+  /** The assignment of the statement running now, when it is what was announced and fully reported, and its table. */
+  #running: ColumnAssignment | undefined
+  #runningTable = ''
 
   /** `select` runs a read on the same connection (to learn how its tables are defined). */
   constructor(runtime: SqliteRuntime, db: number, select: (sql: string, bindValues: readonly string[]) => SqliteRow[]) {
@@ -72,7 +70,9 @@ export class WasmRowChangeTracker implements RowChangeTracker {
   }
 
   expectAssignment(sql: string, table: string, assignment: ColumnAssignment): void {
-    this.#expected = { sql, table, assignment }
+    this.#expectedSql = sql
+    this.#expectedTable = table
+    this.#expected = assignment
   }
 
   /**
@@ -86,11 +86,12 @@ export class WasmRowChangeTracker implements RowChangeTracker {
       this.#unreported.set(statement, unreported)
     }
     if (unreported) for (const table of statement.access.written) this.#untracked.add(table)
-    const expected = this.#expected
-    this.#expected = undefined
     // Where the hook may miss rows (triggers, REPLACE, foreign-key actions...), rows may also hold
     // other values than the assigned ones.
-    this.#running = expected !== undefined && expected.sql === statement.sql && !unreported ? expected : undefined
+    this.#running = this.#expectedSql === statement.sql && !unreported ? this.#expected : undefined
+    this.#runningTable = this.#expectedTable
+    this.#expectedSql = undefined
+    this.#expected = undefined
   }
 
   /** Call after a statement that writes ran (or failed). */
@@ -132,13 +133,13 @@ export class WasmRowChangeTracker implements RowChangeTracker {
     let rowids = this.#rowids.get(table)
     if (rowids === undefined) this.#rowids.set(table, (rowids = new Set()))
     const running = this.#running
-    if (running !== undefined && op === SQLITE_UPDATE && running.table === table) {
+    if (running !== undefined && op === SQLITE_UPDATE && this.#runningTable === table) {
       let assigned = this.#assigned.get(table)
       if (assigned === undefined) this.#assigned.set(table, (assigned = new Map()))
       const before = assigned.get(rowid)
       // A row changed before in this collection is known only if every change was an assignment.
-      if (before === undefined) assigned.set(rowid, rowids.has(rowid) ? null : running.assignment)
-      else if (before !== null) assigned.set(rowid, mergeAssignments(before, running.assignment))
+      if (before === undefined) assigned.set(rowid, rowids.has(rowid) ? null : running)
+      else if (before !== null) assigned.set(rowid, mergeAssignments(before, running))
     } else if (this.#assigned.size > 0) {
       const assigned = this.#assigned.get(table)
       if (assigned?.has(rowid) === true) assigned.set(rowid, null)

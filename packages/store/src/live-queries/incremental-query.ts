@@ -201,7 +201,7 @@ class PatchableQuery {
     // Rows whose new elements the assignments tell, and the changed rowids left to read.
     let known: Entry[] | undefined
     let toRead = changedRowids
-    if (assigned !== undefined && assigned.size > 0) {
+    if (assigned !== undefined && assigned.size > 0 && this.anyAssignmentApplies(changedRowids, assigned)) {
       const split = this.applyAssignments(previous, changedRowids, assigned)
       changedRowids = split.inPlay
       toRead = split.toRead
@@ -325,6 +325,15 @@ class PatchableQuery {
       values.pop()
     }
     return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
+  }
+
+  /** Whether an assignment sets none of the query's WHERE and ORDER BY columns (or every row must be read anyway). */
+  private anyAssignmentApplies(changed: readonly number[], assigned: TableAssignments): boolean {
+    for (let i = 0; i < changed.length; i++) {
+      const assignment = assigned.get(changed[i]!)
+      if (assignment !== undefined && assignment !== null && !setsAny(assignment.columns, this.read.conditionColumns)) return true
+    }
+    return false
   }
 
   /**
