@@ -6,7 +6,6 @@ import { WasmSqliteDbFactory } from './wasm-sqlite-db.js'
 
 let loading: Promise<WasmSqliteDbFactory> | undefined
 
-
 /**
  * Loads and initialises the SQLite wasm module (done once per process: later calls return the same
  * promise) and resolves to a factory of databases: in memory everywhere, and in files (`openFile`)

@@ -13,8 +13,6 @@ const NO_CHANGES: RowChanges = Object.freeze({
 /** The update hook's operation code of an UPDATE. */
 const SQLITE_UPDATE = 23
 
-
-
 /**
  * The update hook of one connection, collecting the rowids each table's changed rows had, plus the
  * tables changed in ways the hook does not report (decided per statement before it runs, see

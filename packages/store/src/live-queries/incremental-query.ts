@@ -15,7 +15,7 @@
  */
 import { MAX_PATCH_ROWIDS, UNKNOWN_ELEMENT, type IncrementalRead } from '../query-builder/internal.js'
 import type { Getter, ThunkNode } from '../reactive/graph.js'
-import type { BindValue, SqliteRow } from '../sqlite/sqlite-db.js'
+import type { BindValue, ColumnAssignment, SqliteRow } from '../sqlite/sqlite-db.js'
 import { QueryError } from '../store/errors.js'
 import { deepEqual } from '../utils/deep-equal.js'
 import { resolveBindValues } from './compiled-query.js'
@@ -258,7 +258,7 @@ class PatchableQuery {
         const rowid = changedRowids[i]!
         const before = byRowid.get(rowid)
         if (before === undefined) continue
-        const index = previous.entries[before.position] === before ? before.position : lowerBound(previous.entries, before, compare)
+        const index = this.indexIn(previous.entries, before)
         const after = arrivingByRowid.get(rowid)
         if (after !== undefined && compare(before, after) === 0) {
           // Same place in the order: replaced where it stands.
@@ -327,13 +327,15 @@ class PatchableQuery {
     return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
   }
 
-  /** Whether an assignment sets none of the query's WHERE and ORDER BY columns (or every row must be read anyway). */
+  /** Whether an assignment of a changed row sets none of the query's WHERE and ORDER BY columns (else every row is read). */
   private anyAssignmentApplies(changed: readonly number[], assigned: TableAssignments): boolean {
-    for (let i = 0; i < changed.length; i++) {
-      const assignment = assigned.get(changed[i]!)
-      if (assignment !== undefined && assignment !== null && !setsAny(assignment.columns, this.read.conditionColumns)) return true
-    }
+    for (let i = 0; i < changed.length; i++) if (this.applies(assigned.get(changed[i]!))) return true
     return false
+  }
+
+  /** Whether a row's known assignment leaves it in or out of the result, in its place. */
+  private applies(assignment: ColumnAssignment | null | undefined): assignment is ColumnAssignment {
+    return assignment !== undefined && assignment !== null && !setsAny(assignment.columns, this.read.conditionColumns)
   }
 
   /**
@@ -347,14 +349,13 @@ class PatchableQuery {
     changed: readonly number[],
     assigned: TableAssignments,
   ): { readonly inPlay: number[]; readonly toRead: number[]; readonly known: Entry[] } {
-    const conditionColumns = this.read.conditionColumns
     const inPlay: number[] = []
     const toRead: number[] = []
     const known: Entry[] = []
     for (let i = 0; i < changed.length; i++) {
       const rowid = changed[i]!
       const assignment = assigned.get(rowid)
-      if (assignment === undefined || assignment === null || setsAny(assignment.columns, conditionColumns)) {
+      if (!this.applies(assignment)) {
         inPlay.push(rowid)
         toRead.push(rowid)
         continue
@@ -389,7 +390,7 @@ class PatchableQuery {
       const entry = arriving[i]!
       const old = byRowid.get(entry.rowid)
       if (old === undefined || compare(old, entry) !== 0) return undefined
-      const index = before[old.position] === old ? old.position : lowerBound(before, old, compare)
+      const index = this.indexIn(before, old)
       entries ??= before.slice()
       values ??= previous.values.slice()
       entries[index] = entry
@@ -399,6 +400,11 @@ class PatchableQuery {
     if (entries === undefined || values === undefined) return undefined
     for (let i = 0; i < arriving.length; i++) byRowid.set(arriving[i]!.rowid, arriving[i]!)
     return { kind: 'rows', version, entries, values, byRowid, result: this.finish(values) }
+  }
+
+  /** Where `entry` stands in `entries`: its position hint if still right, else found by its order. */
+  private indexIn(entries: ReadonlyArray<Entry>, entry: Entry): number {
+    return entries[entry.position] === entry ? entry.position : lowerBound(entries, entry, this.compare)
   }
 
   /**
